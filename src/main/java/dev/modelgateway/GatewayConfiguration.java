@@ -1,0 +1,155 @@
+package dev.modelgateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import dev.modelgateway.api.ApiFamily;
+import dev.modelgateway.api.Endpoints;
+import dev.modelgateway.api.ErrorBodies;
+import dev.modelgateway.api.ErrorResponder;
+import dev.modelgateway.api.GatewayException;
+import dev.modelgateway.api.ModelResolver;
+import dev.modelgateway.api.NextDeployment;
+import dev.modelgateway.api.ResponseWriter;
+import dev.modelgateway.config.ModelCatalog;
+import dev.modelgateway.emulator.Emulator;
+import dev.modelgateway.prompt.PromptRegistry;
+import dev.modelgateway.provider.ProviderCall;
+import dev.modelgateway.provider.UpstreamHttp;
+import dev.modelgateway.provider.UpstreamSettings;
+import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
+
+/**
+ * Builds the gateway's beans once, at start-up, from the settings (contract section 9): the catalogue and the prompt
+ * registry are read and checked here, so a broken file stops start-up instead of failing requests. The routes refer to
+ * the processors by the names bound here.
+ */
+public class GatewayConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent props = context.getPropertiesComponent();
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setWorkerPoolSize(Integer.parseInt(prop(props, "gateway.http.worker-threads", "64"))));
+        context.getRegistry().bind("vertx", vertx);
+
+        ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
+                System::getenv);
+        PromptRegistry prompts = PromptRegistry.load(Path.of(prop(props, "gateway.prompts-dir", "prompts")));
+        ModelResolver resolver = new ModelResolver(catalog,
+                Boolean.parseBoolean(prop(props, "gateway.custom-models.enabled", "false")),
+                list(prop(props, "gateway.custom-models.allowed-endpoints", "")));
+        UpstreamSettings upstream = new UpstreamSettings(
+                Integer.parseInt(prop(props, "gateway.upstream.max-retries", "2")),
+                duration(prop(props, "gateway.upstream.initial-backoff", "500ms")),
+                duration(prop(props, "gateway.upstream.max-backoff", "8s")),
+                duration(prop(props, "gateway.upstream.timeout", "600s")),
+                duration(prop(props, "gateway.upstream.first-token-timeout", "60s")));
+        UpstreamHttp http = new UpstreamHttp(vertx, upstream);
+
+        Endpoints endpoints = new Endpoints(resolver, prompts);
+        bind(context, "modelCatalog", catalog);
+        bind(context, "promptRegistry", prompts);
+        bind(context, "modelResolver", resolver);
+        bind(context, "codeCompletionsRequest", endpoints.codeCompletions());
+        bind(context, "codeGenerationsRequest", endpoints.codeGenerations());
+        bind(context, "promptRequest", endpoints.prompt());
+        bind(context, "chatCompletionsRequest", endpoints.chatCompletions());
+        bind(context, "completionsRequest", endpoints.completions());
+        bind(context, "modelsList", endpoints.models());
+        bind(context, "nextDeployment", new NextDeployment());
+        bind(context, "writeResponse", new ResponseWriter());
+        bind(context, "errorResponse", new ErrorResponder());
+        bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
+
+        if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
+            Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),
+                    Integer.parseInt(prop(props, "gateway.emulator.port", "8090")));
+            try {
+                context.addService(emulator, true, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("the emulator could not start: " + e.getMessage(), e);
+            }
+            bind(context, "emulator", emulator);
+        }
+        context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
+        LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
+                prompts.all().size());
+    }
+
+    /** Once the HTTP server is up: JSON bodies for the errors Vert.x answers itself (413 over the body limit, 404). */
+    private static final class JsonHttpErrors extends SimpleEventNotifierSupport {
+        private final CamelContext context;
+
+        JsonHttpErrors(CamelContext context) {
+            this.context = context;
+            setIgnoreExchangeEvents(true);
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (!(event instanceof CamelEvent.CamelContextStartedEvent)) {
+                return;
+            }
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+            if (router == null) {
+                return;
+            }
+            router.errorHandler(413, ctx -> answer(ctx, 413, "the request body is larger than the gateway accepts"));
+            router.errorHandler(404, ctx -> answer(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+                    + ctx.request().path()));
+            router.errorHandler(405, ctx -> answer(ctx, 405, "method " + ctx.request().method() + " is not allowed "
+                    + "on " + ctx.request().path()));
+        }
+
+        private static void answer(io.vertx.ext.web.RoutingContext ctx, int status, String message) {
+            if (ctx.response().ended()) {
+                return;
+            }
+            ApiFamily family = ApiFamily.forPath(ctx.request().path());
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(io.vertx.core.buffer.Buffer.buffer(ErrorBodies.body(family,
+                            new GatewayException(status, "invalid_request_error", message))));
+        }
+    }
+
+    private static void bind(CamelContext context, String name, Object bean) {
+        context.getRegistry().bind(name, bean);
+    }
+
+    private static String prop(PropertiesComponent props, String key, String fallback) {
+        return props.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
+                .orElse(fallback);
+    }
+
+    private static List<String> list(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase();
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
+        }
+        return Duration.ofSeconds(Long.parseLong(t));
+    }
+}

@@ -1,0 +1,275 @@
+package dev.modelgateway.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.modelgateway.api.Requests.ChatCompletionRequest;
+import dev.modelgateway.api.Requests.ChatMessageIn;
+import dev.modelgateway.api.Requests.CodeRequest;
+import dev.modelgateway.api.Requests.CompletionRequest;
+import dev.modelgateway.api.Requests.CurrentFile;
+import dev.modelgateway.api.Requests.ModelMetadata;
+import dev.modelgateway.api.Requests.PromptRequest;
+import dev.modelgateway.config.ModelDeployment;
+import dev.modelgateway.prompt.PromptDefinition;
+import dev.modelgateway.prompt.PromptRegistry;
+import dev.modelgateway.prompt.RenderedPrompt;
+import dev.modelgateway.provider.ChatMessage;
+import dev.modelgateway.provider.FimPrompt;
+import dev.modelgateway.provider.GenerationParams;
+import dev.modelgateway.provider.ModelRequest;
+
+/**
+ * The edge of each endpoint: validates the body once, resolves the model, and records a {@link RequestPlan}. One
+ * processor per endpoint, each named in the routes.
+ */
+public final class Endpoints {
+
+    /** AI Gateway's own limit on each side of the cursor. */
+    public static final int MAX_CONTENT_CHARS = 100_000;
+
+    private final ModelResolver resolver;
+    private final PromptRegistry prompts;
+
+    public Endpoints(ModelResolver resolver, PromptRegistry prompts) {
+        this.resolver = resolver;
+        this.prompts = prompts;
+    }
+
+    /** POST /v2/code/completions (and /v2/completions). */
+    public Processor codeCompletions() {
+        return exchange -> code(exchange, "code_completions", "code_suggestions/completions");
+    }
+
+    /** POST /v2/code/generations. */
+    public Processor codeGenerations() {
+        return exchange -> code(exchange, "code_generations", "code_suggestions/generations");
+    }
+
+    /** POST /v1/prompts/{prompt_id}. */
+    public Processor prompt() {
+        return this::prompt;
+    }
+
+    /** POST /v1/chat/completions. */
+    public Processor chatCompletions() {
+        return this::chat;
+    }
+
+    /** POST /v1/completions. */
+    public Processor completions() {
+        return this::completion;
+    }
+
+    /** GET /v1/models. */
+    public Processor models() {
+        return exchange -> {
+            List<Map<String, Object>> data = new ArrayList<>();
+            resolver.catalog().groups().forEach((alias, members) -> {
+                Map<String, Object> model = new LinkedHashMap<>();
+                model.put("id", alias);
+                model.put("object", "model");
+                model.put("created", 0);
+                model.put("owned_by", members.get(0).provider());
+                data.add(model);
+            });
+            ResponseWriter.json(exchange.getMessage(), 200, Json.write(Map.of("object", "list", "data", data)));
+        };
+    }
+
+    private void code(Exchange exchange, String feature, String promptId) {
+        exchange.setProperty(ExchangeKeys.API, ApiFamily.AI_GATEWAY);
+        CodeRequest r = Json.read(body(exchange), CodeRequest.class);
+        CurrentFile file = required(r.currentFile(), "current_file");
+        required(file.fileName(), "current_file.file_name");
+        String above = required(file.contentAboveCursor(), "current_file.content_above_cursor");
+        String below = file.contentBelowCursor() == null ? "" : file.contentBelowCursor();
+        if (above.length() > MAX_CONTENT_CHARS || below.length() > MAX_CONTENT_CHARS) {
+            throw GatewayException.unprocessable("current_file content is longer than " + MAX_CONTENT_CHARS
+                    + " characters on one side of the cursor");
+        }
+        int version = r.promptVersion() == null ? 1 : r.promptVersion();
+        String language = Languages.detect(file.fileName(), file.languageIdentifier());
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        Function<ModelDeployment, ModelRequest> builder = switch (version) {
+            case 1 -> {
+                Map<String, Object> inputs = new LinkedHashMap<>();
+                inputs.put("prefix", above);
+                inputs.put("suffix", below);
+                inputs.put("language", language);
+                inputs.put("file_name", file.fileName());
+                inputs.put("instruction", r.userInstruction() == null ? "" : r.userInstruction());
+                yield model -> rendered(model, prompts.resolve(promptId, model.family(), null), inputs, stream);
+            }
+            case 2 -> {
+                JsonNode prompt = r.prompt();
+                if (prompt == null || !prompt.isTextual()) {
+                    throw GatewayException.unprocessable("field 'prompt' must be a string with prompt_version 2");
+                }
+                List<ChatMessage> messages = List.of(new ChatMessage("user", prompt.asText()));
+                yield model -> ModelRequest.chat(model, messages, GenerationParams.DEFAULTS, stream);
+            }
+            case 3 -> {
+                List<ChatMessage> messages = promptMessages(r.prompt());
+                yield model -> ModelRequest.chat(model, messages, GenerationParams.DEFAULTS, stream);
+            }
+            default -> throw GatewayException.unprocessable("field 'prompt_version' must be 1, 2 or 3");
+        };
+        List<ModelDeployment> candidates = resolver.forRequest(r.modelIdentifier(), r.modelName(), r.modelEndpoint(),
+                r.modelApiKey(), feature);
+        RequestPlan.start(exchange, candidates, builder, model -> Shapes.aiGateway(model, language), stream);
+    }
+
+    private void prompt(Exchange exchange) {
+        exchange.setProperty(ExchangeKeys.API, ApiFamily.PROMPTS);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        String promptId = path == null ? "" : path.replaceFirst("^/?v1/prompts/?", "").replaceAll("/+$", "");
+        if (promptId.isEmpty() || !prompts.contains(promptId)) {
+            throw GatewayException.notFound("unknown prompt '" + promptId + "'");
+        }
+        PromptRequest r = Json.read(body(exchange), PromptRequest.class);
+        Map<String, Object> inputs = r.inputs() == null ? Map.of() : r.inputs();
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        ModelMetadata meta = r.modelMetadata() == null ? new ModelMetadata(null, null, null, null, null)
+                : r.modelMetadata();
+        String feature = resolver.catalog().aliasForFeature(promptId) != null ? promptId : "chat";
+        List<ModelDeployment> candidates = resolver.forRequest(meta.identifier(), meta.name(), meta.endpoint(),
+                meta.apiKey(), feature);
+        String constraint = r.promptVersion();
+        // render once up front so a missing input or version is reported before anything is sent
+        rendered(candidates.get(0), prompts.resolve(promptId, candidates.get(0).family(), constraint), inputs, stream);
+        RequestPlan.start(exchange, candidates,
+                model -> rendered(model, prompts.resolve(promptId, model.family(), constraint), inputs, stream),
+                model -> Shapes.promptText(), stream);
+    }
+
+    private void chat(Exchange exchange) {
+        exchange.setProperty(ExchangeKeys.API, ApiFamily.OPENAI);
+        ChatCompletionRequest r = Json.read(body(exchange), ChatCompletionRequest.class);
+        List<ChatMessageIn> in = r.messages();
+        if (in == null || in.isEmpty()) {
+            throw GatewayException.unprocessable("field 'messages' must be a non-empty list");
+        }
+        List<ChatMessage> messages = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            messages.add(message(in.get(i), "messages[" + i + "]"));
+        }
+        GenerationParams params = new GenerationParams(r.maxTokens() != null ? r.maxTokens() : r.maxCompletionTokens(),
+                r.temperature(), r.topP(), stop(r.stop()));
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        boolean usage = r.streamOptions() != null && Boolean.TRUE.equals(r.streamOptions().includeUsage());
+        List<ModelDeployment> candidates = resolver.byAlias(r.model());
+        RequestPlan.start(exchange, candidates, model -> ModelRequest.chat(model, messages, params, stream),
+                model -> Shapes.openAiChat(r.model(), usage), stream);
+    }
+
+    private void completion(Exchange exchange) {
+        exchange.setProperty(ExchangeKeys.API, ApiFamily.OPENAI);
+        CompletionRequest r = Json.read(body(exchange), CompletionRequest.class);
+        JsonNode p = r.prompt();
+        if (p != null && p.isArray() && p.size() == 1) {
+            p = p.get(0);
+        }
+        if (p == null || !p.isTextual()) {
+            throw GatewayException.unprocessable("field 'prompt' must be a string");
+        }
+        FimPrompt fim = new FimPrompt(p.asText(), r.suffix());
+        GenerationParams params = new GenerationParams(r.maxTokens(), r.temperature(), r.topP(), stop(r.stop()));
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        boolean usage = r.streamOptions() != null && Boolean.TRUE.equals(r.streamOptions().includeUsage());
+        List<ModelDeployment> candidates = resolver.byAlias(r.model());
+        RequestPlan.start(exchange, candidates, model -> ModelRequest.fim(model, fim, params, stream),
+                model -> Shapes.openAiCompletion(r.model(), usage), stream);
+    }
+
+    private ModelRequest rendered(ModelDeployment model, PromptDefinition def, Map<String, ?> inputs, boolean stream) {
+        RenderedPrompt p = prompts.render(def, inputs);
+        ModelRequest request = p.fim() != null
+                ? ModelRequest.fim(model, p.fim(), p.params(), stream)
+                : ModelRequest.chat(model, p.messages(), p.params(), stream);
+        return def.timeoutSeconds() == null ? request
+                : new ModelRequest(model, request.messages(), request.fim(), request.params(), stream,
+                        def.timeoutSeconds());
+    }
+
+    private static List<ChatMessage> promptMessages(JsonNode prompt) {
+        if (prompt == null || !prompt.isArray() || prompt.isEmpty()) {
+            throw GatewayException.unprocessable("field 'prompt' must be a non-empty list of {role, content} "
+                    + "with prompt_version 3");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < prompt.size(); i++) {
+            JsonNode m = prompt.get(i);
+            messages.add(message(new ChatMessageIn(m.path("role").isTextual() ? m.get("role").asText() : null,
+                    m.get("content")), "prompt[" + i + "]"));
+        }
+        return messages;
+    }
+
+    private static ChatMessage message(ChatMessageIn m, String where) {
+        String role = m == null ? null : m.role();
+        if (role == null) {
+            throw GatewayException.unprocessable("field '" + where + ".role' is required");
+        }
+        role = switch (role) {
+            case "system", "developer" -> "system";
+            case "user", "assistant" -> role;
+            default -> throw GatewayException.unprocessable("field '" + where + ".role' must be system, user or "
+                    + "assistant, not '" + role + "'");
+        };
+        JsonNode content = m.content();
+        if (content != null && content.isTextual()) {
+            return new ChatMessage(role, content.asText());
+        }
+        if (content != null && content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw GatewayException.unprocessable("field '" + where + ".content' may only hold text parts");
+                }
+                text.append(part.get("text").asText());
+            }
+            return new ChatMessage(role, text.toString());
+        }
+        throw GatewayException.unprocessable("field '" + where + ".content' must be a string or a list of text parts");
+    }
+
+    private static List<String> stop(JsonNode stop) {
+        if (stop == null || stop.isNull()) {
+            return null;
+        }
+        if (stop.isTextual()) {
+            return List.of(stop.asText());
+        }
+        if (stop.isArray()) {
+            List<String> list = new ArrayList<>();
+            for (JsonNode s : stop) {
+                if (!s.isTextual()) {
+                    throw GatewayException.unprocessable("field 'stop' must be a string or a list of strings");
+                }
+                list.add(s.asText());
+            }
+            return list;
+        }
+        throw GatewayException.unprocessable("field 'stop' must be a string or a list of strings");
+    }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw GatewayException.unprocessable("field '" + field + "' is required");
+        }
+        return value;
+    }
+
+    private static byte[] body(Exchange exchange) {
+        return exchange.getMessage().getBody(byte[].class);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.modelgateway.api;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place failures become answers (contract 5.3): the status and JSON shape of the endpoint's API family, the
+ * upstream's Retry-After passed through, and for anything unexpected a plain 500 (the details go to the log only).
+ */
+public final class ErrorResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        GatewayException error = asGatewayException(caught);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        ApiFamily family = exchange.getProperty(ExchangeKeys.API, ApiFamily.class);
+        if (family == null) {
+            family = ApiFamily.forPath(path);
+        }
+        if (error.status() >= 500) {
+            LOG.warn("{} {} failed: {} {}", exchange.getProperty(ExchangeKeys.IDENTIFIER, "-", String.class),
+                    path, error.status(), error.getMessage());
+        }
+        ResponseWriter.json(exchange.getMessage(), error.status(), ErrorBodies.body(family, error));
+        if (error.retryAfter() != null) {
+            exchange.getMessage().setHeader("Retry-After", error.retryAfter());
+        }
+    }
+
+    static GatewayException asGatewayException(Throwable caught) {
+        Throwable t = caught;
+        while (t != null && !(t instanceof GatewayException) && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof FailoverException f && f.getCause() instanceof GatewayException original) {
+            return original;
+        }
+        if (t instanceof GatewayException ge) {
+            return ge;
+        }
+        LOG.error("unexpected failure", caught);
+        return new GatewayException(500, "internal_error", "internal error; see the gateway log");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.modelgateway.api;
+
+/**
+ * A failure with the HTTP status and message the client should see (contract 5.3). The message is shown to
+ * clients as is, so it must never carry a secret or a stack trace.
+ */
+public class GatewayException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String retryAfter;
+
+    public GatewayException(int status, String type, String message) {
+        this(status, type, message, null, null);
+    }
+
+    public GatewayException(int status, String type, String message, String retryAfter, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+        this.type = type;
+        this.retryAfter = retryAfter;
+    }
+
+    public static GatewayException badRequest(String message) {
+        return new GatewayException(400, "invalid_request_error", message);
+    }
+
+    public static GatewayException unprocessable(String message) {
+        return new GatewayException(422, "invalid_request_error", message);
+    }
+
+    public static GatewayException notFound(String message) {
+        return new GatewayException(404, "not_found_error", message);
+    }
+
+    public static GatewayException forbidden(String message) {
+        return new GatewayException(403, "permission_error", message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    /** Seconds (or an HTTP date) the client should wait, passed through from the upstream's 429; may be null. */
+    public String retryAfter() {
+        return retryAfter;
+    }
+
+    /** Whether a retry or a fail-over to another deployment may succeed (provider.md section 6). */
+    public boolean isTransient() {
+        return status == 429 || status == 503 || status == 504 || status == 502 && type.equals("upstream_error");
+    }
+}

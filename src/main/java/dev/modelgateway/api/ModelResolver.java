@@ -1,0 +1,102 @@
+package dev.modelgateway.api;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.modelgateway.config.ModelCatalog;
+import dev.modelgateway.config.ModelDeployment;
+
+/**
+ * Picks the deployments that serve a request: a models.yaml alias, a known identifier, the feature's default, or (only
+ * when the operator allows it, and only for allowed endpoints) a model the client points at itself. Refusing unknown
+ * endpoints is what keeps the gateway from being an SSRF relay for its callers.
+ */
+public final class ModelResolver {
+
+    private final ModelCatalog catalog;
+    private final boolean customModelsEnabled;
+    private final List<String> allowedEndpoints;
+
+    public ModelResolver(ModelCatalog catalog, boolean customModelsEnabled, List<String> allowedEndpoints) {
+        this.catalog = catalog;
+        this.customModelsEnabled = customModelsEnabled;
+        this.allowedEndpoints = List.copyOf(allowedEndpoints);
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** The deployments behind an alias (OpenAI-style {@code model}), in the order to try them. */
+    public List<ModelDeployment> byAlias(String alias) {
+        if (alias == null || alias.isBlank()) {
+            throw GatewayException.unprocessable("field 'model' is required");
+        }
+        List<ModelDeployment> group = catalog.rotation(alias);
+        if (group != null) {
+            return group;
+        }
+        ModelDeployment known = catalog.byIdentifier(alias);
+        if (known != null) {
+            return List.of(known);
+        }
+        throw GatewayException.notFound("unknown model '" + alias + "'; this gateway serves " + catalog.groups().keySet());
+    }
+
+    /**
+     * The deployments for a request that may name its model (AI Gateway's model_* fields or model_metadata), falling
+     * back to the model mapped to the feature.
+     */
+    public List<ModelDeployment> forRequest(String identifier, String name, String endpoint, String apiKey,
+            String feature) {
+        boolean custom = notBlank(endpoint) || notBlank(apiKey);
+        if (custom) {
+            return List.of(custom(identifier, name, endpoint, apiKey));
+        }
+        if (notBlank(identifier)) {
+            return byAlias(identifier);
+        }
+        if (notBlank(name) && catalog.group(name) != null) {
+            return byAlias(name);
+        }
+        String alias = catalog.aliasForFeature(feature);
+        if (alias == null) {
+            throw GatewayException.notFound("no model is configured for feature '" + feature
+                    + "' (set features." + feature + " in models.yaml) and the request names none");
+        }
+        return byAlias(alias);
+    }
+
+    private ModelDeployment custom(String identifier, String name, String endpoint, String apiKey) {
+        if (!customModelsEnabled) {
+            throw GatewayException.forbidden("this gateway does not accept model endpoints or keys from clients "
+                    + "(gateway.custom-models.enabled is false)");
+        }
+        if (!notBlank(endpoint)) {
+            throw GatewayException.unprocessable("a client-supplied model needs model_endpoint");
+        }
+        if (allowedEndpoints.stream().noneMatch(endpoint::startsWith)) {
+            throw GatewayException.forbidden("model endpoint is not in gateway.custom-models.allowed-endpoints");
+        }
+        String id = notBlank(identifier) ? identifier : notBlank(name) ? "custom_openai/" + name : null;
+        if (id == null) {
+            throw GatewayException.unprocessable("a client-supplied model needs model_identifier or model_name");
+        }
+        Map<String, String> params = new HashMap<>();
+        params.put("model", id);
+        params.put("api_base", endpoint);
+        if (notBlank(apiKey)) {
+            params.put("api_key", apiKey);
+        }
+        try {
+            return catalog.adHoc(id, null, params);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.unprocessable("model_identifier: " + e.getMessage());
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

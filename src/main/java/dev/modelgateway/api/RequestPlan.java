@@ -1,0 +1,81 @@
+package dev.modelgateway.api;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+import dev.modelgateway.config.ModelDeployment;
+import dev.modelgateway.provider.ModelRequest;
+
+/**
+ * What an endpoint decided for a request: which deployments to try in order, how to build the model request for each
+ * (prompts are rendered per model family), whether to stream, and how to answer.
+ */
+public final class RequestPlan {
+
+    public static final String PROPERTY = "gatewayPlan";
+
+    private final Deque<ModelDeployment> remaining;
+    private final Function<ModelDeployment, ModelRequest> builder;
+    private final Function<ModelDeployment, ResponseShape> shape;
+    private final boolean stream;
+    private ModelDeployment current;
+    private ResponseShape currentShape;
+
+    private RequestPlan(List<ModelDeployment> candidates, Function<ModelDeployment, ModelRequest> builder,
+            Function<ModelDeployment, ResponseShape> shape, boolean stream) {
+        this.remaining = new ArrayDeque<>(candidates);
+        this.builder = builder;
+        this.shape = shape;
+        this.stream = stream;
+    }
+
+    /** Records the plan on the exchange; a stream is written to the HTTP response when there is one. */
+    public static void start(Exchange exchange, List<ModelDeployment> candidates,
+            Function<ModelDeployment, ModelRequest> builder, Function<ModelDeployment, ResponseShape> shape,
+            boolean stream) {
+        exchange.setProperty(PROPERTY, new RequestPlan(candidates, builder, shape, stream));
+        if (stream && exchange.getIn() instanceof HttpMessage http) {
+            exchange.setProperty(ExchangeKeys.HTTP_RESPONSE, http.getResponse());
+        }
+    }
+
+    public static RequestPlan of(Exchange exchange) {
+        RequestPlan plan = exchange.getProperty(PROPERTY, RequestPlan.class);
+        if (plan == null) {
+            throw new IllegalStateException("no request plan on the exchange: the route must parse the request first");
+        }
+        return plan;
+    }
+
+    /** Moves to the next deployment; false when none is left. */
+    public boolean advance() {
+        current = remaining.poll();
+        currentShape = current == null ? null : shape.apply(current);
+        return current != null;
+    }
+
+    public boolean hasFallback() {
+        return !remaining.isEmpty();
+    }
+
+    public ModelDeployment current() {
+        return current;
+    }
+
+    public ModelRequest request() {
+        return builder.apply(current);
+    }
+
+    public ResponseShape shape() {
+        return currentShape;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+}

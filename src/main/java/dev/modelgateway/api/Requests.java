@@ -1,0 +1,51 @@
+package dev.modelgateway.api;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The public request bodies (contract section 5), bound by {@link Json} with snake_case names. */
+public final class Requests {
+
+    private Requests() {
+    }
+
+    /** AI Gateway's current_file. */
+    public record CurrentFile(String fileName, String contentAboveCursor, String contentBelowCursor,
+            String languageIdentifier) {
+    }
+
+    /** POST /v2/code/completions, /v2/completions and /v2/code/generations. */
+    public record CodeRequest(CurrentFile currentFile, Integer promptVersion, JsonNode prompt, Boolean stream,
+            String modelProvider, String modelName, String modelEndpoint, String modelApiKey, String modelIdentifier,
+            String userInstruction) {
+    }
+
+    /** /v1/prompts/{prompt_id}'s model_metadata. */
+    public record ModelMetadata(String provider, String name, String endpoint, String apiKey, String identifier) {
+    }
+
+    /** POST /v1/prompts/{prompt_id}. */
+    public record PromptRequest(Map<String, Object> inputs, String promptVersion, Boolean stream,
+            ModelMetadata modelMetadata) {
+    }
+
+    public record StreamOptions(Boolean includeUsage) {
+    }
+
+    /** One message of an OpenAI chat request; content is a string or a list of text parts. */
+    public record ChatMessageIn(String role, JsonNode content) {
+    }
+
+    /** POST /v1/chat/completions. */
+    public record ChatCompletionRequest(String model, List<ChatMessageIn> messages, Integer maxTokens,
+            Integer maxCompletionTokens, Double temperature, Double topP, JsonNode stop, Boolean stream,
+            StreamOptions streamOptions) {
+    }
+
+    /** POST /v1/completions (text, and fill-in-the-middle with suffix). */
+    public record CompletionRequest(String model, JsonNode prompt, String suffix, Integer maxTokens,
+            Double temperature, Double topP, JsonNode stop, Boolean stream, StreamOptions streamOptions) {
+    }
+}

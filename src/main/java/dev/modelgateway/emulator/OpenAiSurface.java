@@ -1,0 +1,117 @@
+package dev.modelgateway.emulator;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * OpenAI-compatible chat and completions under {@code /openai/v1}: the API vLLM, Ollama and TGI serve. Streams are
+ * SSE chunks ending in {@code data: [DONE]}, with a usage chunk when asked.
+ */
+public final class OpenAiSurface implements EmulatorSurface {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void register(Router router) {
+        router.post("/openai/v1/chat/completions").handler(ctx -> answer(ctx, true));
+        router.post("/openai/v1/completions").handler(ctx -> answer(ctx, false));
+        router.get("/openai/v1/models").handler(ctx -> ctx.json(JSON.createObjectNode().put("object", "list")
+                .set("data", JSON.createArrayNode().add(JSON.createObjectNode().put("id", "emulated-model")
+                        .put("object", "model").put("owned_by", "model-gateway-emulator")))));
+    }
+
+    static void answer(RoutingContext ctx, boolean chat) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body().asString());
+        } catch (Exception e) {
+            error(ctx, 400, "the emulator could not read the request body as JSON");
+            return;
+        }
+        String model = body.path("model").asText("unknown");
+        String prompt = chat ? lastUserText(body) : body.path("prompt").asText("");
+        if (prompt == null) {
+            error(ctx, 400, "messages must hold at least one user message");
+            return;
+        }
+        String text = EmulatedText.answer(model, prompt);
+        int in = EmulatedText.tokens(chat ? body.path("messages").toString() : prompt);
+        int out = EmulatedText.tokens(text);
+        String id = (chat ? "chatcmpl-emulated-" : "cmpl-emulated-") + Integer.toHexString(text.hashCode());
+        long created = Instant.now().getEpochSecond();
+        if (!body.path("stream").asBoolean(false)) {
+            ObjectNode answer = envelope(id, chat ? "chat.completion" : "text_completion", created, model);
+            ObjectNode choice = answer.putArray("choices").addObject().put("index", 0);
+            if (chat) {
+                choice.putObject("message").put("role", "assistant").put("content", text);
+            } else {
+                choice.put("text", text);
+            }
+            choice.put("finish_reason", "stop");
+            usage(answer, in, out);
+            ctx.response().putHeader("Content-Type", "application/json").end(answer.toString());
+            return;
+        }
+        HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+        String object = chat ? "chat.completion.chunk" : "text_completion";
+        for (String piece : EmulatedText.chunks(text)) {
+            ObjectNode chunk = envelope(id, object, created, model);
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+            if (chat) {
+                choice.putObject("delta").put("content", piece);
+            } else {
+                choice.put("text", piece);
+            }
+            choice.putNull("finish_reason");
+            response.write("data: " + chunk + "\n\n");
+        }
+        ObjectNode last = envelope(id, object, created, model);
+        ObjectNode choice = last.putArray("choices").addObject().put("index", 0);
+        if (chat) {
+            choice.putObject("delta");
+        } else {
+            choice.put("text", "");
+        }
+        choice.put("finish_reason", "stop");
+        response.write("data: " + last + "\n\n");
+        if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+            ObjectNode usage = envelope(id, object, created, model);
+            usage.putArray("choices");
+            usage(usage, in, out);
+            response.write("data: " + usage + "\n\n");
+        }
+        response.end("data: [DONE]\n\n");
+    }
+
+    private static String lastUserText(JsonNode body) {
+        String last = null;
+        for (JsonNode m : body.path("messages")) {
+            if ("user".equals(m.path("role").asText())) {
+                last = m.path("content").isTextual() ? m.path("content").asText() : m.path("content").toString();
+            }
+        }
+        return last;
+    }
+
+    private static ObjectNode envelope(String id, String object, long created, String model) {
+        return JSON.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model)
+                .put("system_fingerprint", "model-gateway-emulator");
+    }
+
+    private static void usage(ObjectNode node, int in, int out) {
+        node.putObject("usage").put("prompt_tokens", in).put("completion_tokens", out).put("total_tokens", in + out);
+    }
+
+    static void error(RoutingContext ctx, int status, String message) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(JSON.createObjectNode().set("error", JSON.createObjectNode().put("message",
+                        EmulatedText.LABEL + " " + message).put("type", "invalid_request_error")).toString());
+    }
+}

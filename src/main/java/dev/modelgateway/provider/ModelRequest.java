@@ -1,0 +1,61 @@
+package dev.modelgateway.provider;
+
+import java.util.List;
+
+import dev.modelgateway.config.ModelDeployment;
+
+/**
+ * What a provider is asked to do, independent of any wire format: either a conversation ({@code messages}) or a
+ * fill-in-the-middle completion ({@code fim}), never both.
+ */
+public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, FimPrompt fim,
+        GenerationParams params, boolean stream, Double timeoutSeconds) {
+
+    public ModelRequest {
+        if ((messages == null) == (fim == null)) {
+            throw new IllegalArgumentException("a model request is either a conversation or a fill-in-the-middle");
+        }
+        messages = messages == null ? null : List.copyOf(messages);
+        params = params == null ? GenerationParams.DEFAULTS : params;
+    }
+
+    public static ModelRequest chat(ModelDeployment model, List<ChatMessage> messages, GenerationParams params,
+            boolean stream) {
+        return new ModelRequest(model, messages, null, params, stream, null);
+    }
+
+    public static ModelRequest fim(ModelDeployment model, FimPrompt fim, GenerationParams params, boolean stream) {
+        return new ModelRequest(model, null, fim, params, stream, null);
+    }
+
+    public boolean isFim() {
+        return fim != null;
+    }
+
+    public ModelRequest withStream(boolean streamed) {
+        return new ModelRequest(model, messages, fim, params, streamed, timeoutSeconds);
+    }
+
+    public ModelRequest withModel(ModelDeployment other) {
+        return new ModelRequest(other, messages, fim, params, stream, timeoutSeconds);
+    }
+
+    /** The system turns joined, for APIs that take the system prompt apart from the conversation. */
+    public String systemText() {
+        StringBuilder sb = new StringBuilder();
+        for (ChatMessage m : messages) {
+            if ("system".equals(m.role())) {
+                if (sb.length() > 0) {
+                    sb.append("\n\n");
+                }
+                sb.append(m.content());
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** The turns that are not system turns. */
+    public List<ChatMessage> conversation() {
+        return messages.stream().filter(m -> !"system".equals(m.role())).toList();
+    }
+}

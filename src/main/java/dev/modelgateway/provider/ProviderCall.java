@@ -1,0 +1,94 @@
+package dev.modelgateway.provider;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+import io.vertx.core.http.HttpServerResponse;
+
+import dev.modelgateway.api.ExchangeKeys;
+import dev.modelgateway.api.FailoverException;
+import dev.modelgateway.api.GatewayException;
+import dev.modelgateway.api.RequestPlan;
+import dev.modelgateway.api.ResponseWriter;
+import dev.modelgateway.stream.HttpStreamWriter;
+import dev.modelgateway.stream.StreamListener;
+
+/**
+ * The Camel step that calls a provider, asynchronously: a whole answer lands in {@code gatewayModelResponse}; a stream
+ * is written live to the client's HTTP response and the exchange completes when it ends. A failure before the first
+ * byte fails the exchange (so the client gets a proper error status, or the next deployment of the group is tried);
+ * after it, the stream ends with an error event.
+ */
+public final class ProviderCall extends AsyncProcessorSupport {
+
+    private final ModelProvider provider;
+
+    public ProviderCall(ModelProvider provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        RequestPlan plan = RequestPlan.of(exchange);
+        ModelRequest request = exchange.getProperty(ExchangeKeys.MODEL_REQUEST, ModelRequest.class);
+        HttpServerResponse http = exchange.getProperty(ExchangeKeys.HTTP_RESPONSE, HttpServerResponse.class);
+        String name = request.model().provider();
+        if (!request.stream() || http == null) {
+            ModelRequest whole = request.stream() ? request.withStream(false) : request;
+            provider.complete(whole).whenComplete((response, error) -> {
+                if (error != null) {
+                    exchange.setException(failure(plan, UpstreamErrors.unwrap(error, name)));
+                } else {
+                    exchange.setProperty(ExchangeKeys.MODEL_RESPONSE, response);
+                }
+                callback.done(false);
+            });
+            return false;
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (done.compareAndSet(false, true)) {
+                callback.done(false);
+            }
+        };
+        HttpStreamWriter writer = new HttpStreamWriter(http, plan.shape().streamFormat(), () -> {
+            exchange.setProperty(ResponseWriter.STREAMED, true);
+            finish.run();
+        });
+        StreamListener guard = new StreamListener() {
+            @Override
+            public void onText(String text) {
+                writer.onText(text);
+            }
+
+            @Override
+            public void onComplete(String finishReason, Usage usage) {
+                writer.onComplete(finishReason, usage);
+            }
+
+            @Override
+            public void onError(GatewayException error) {
+                if (writer.committed()) {
+                    writer.onError(error);
+                } else {
+                    exchange.setException(failure(plan, error));
+                    finish.run();
+                }
+            }
+        };
+        provider.stream(request, guard).whenComplete((ok, error) -> {
+            if (error != null) {
+                guard.onError(UpstreamErrors.unwrap(error, name));
+            }
+        });
+        return false;
+    }
+
+    /** A transient failure with deployments left becomes a fail-over; anything else is final. */
+    private static GatewayException failure(RequestPlan plan, GatewayException error) {
+        return error.isTransient() && plan.hasFallback() ? new FailoverException(error) : error;
+    }
+}

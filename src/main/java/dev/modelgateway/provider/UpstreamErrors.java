@@ -1,0 +1,113 @@
+package dev.modelgateway.provider;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.modelgateway.api.GatewayException;
+
+/**
+ * Turns what an upstream answered into the status our client sees (contract 5.3). Messages quote the upstream's own
+ * reason (never its headers, never our credentials) and are cut short.
+ */
+public final class UpstreamErrors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_MESSAGE = 500;
+
+    private UpstreamErrors() {
+    }
+
+    /**
+     * @param retryAfter the upstream's retry-after header in seconds, or null
+     */
+    public static GatewayException fromStatus(String provider, int status, String body, String retryAfter) {
+        String reason = reason(body);
+        String what = provider + " answered " + status + (reason.isEmpty() ? "" : ": " + reason);
+        if (status == 429) {
+            return new GatewayException(429, "rate_limit_error", "upstream rate limit: " + what,
+                    retryAfter == null ? "1" : retryAfter, null);
+        }
+        if (status == 401 || status == 403) {
+            return new GatewayException(502, "upstream_auth_error",
+                    "the provider refused the gateway's credentials: " + what);
+        }
+        if (status == 408) {
+            return new GatewayException(504, "timeout_error", "upstream timed out: " + what);
+        }
+        if (status >= 400 && status < 500) {
+            int mapped = status == 404 ? 404 : status == 413 ? 413 : status == 422 ? 422 : 400;
+            return new GatewayException(mapped, "invalid_request_error", "upstream rejected the request: " + what);
+        }
+        return new GatewayException(503, "upstream_unavailable", "upstream failed: " + what);
+    }
+
+    /** Whether the status is worth another try (providers.md section 6). */
+    public static boolean retryable(int status) {
+        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504
+                || status == 529;
+    }
+
+    public static GatewayException garbage(String provider, String detail) {
+        return new GatewayException(502, "upstream_error", provider + " answered something unreadable: " + detail);
+    }
+
+    public static GatewayException timeout(String provider) {
+        return new GatewayException(504, "timeout_error", provider + " did not answer in time");
+    }
+
+    /** Any failure as a GatewayException; unknown ones become a 503 without internals. */
+    public static GatewayException unwrap(Throwable t, String provider) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof GatewayException ge) {
+            return ge;
+        }
+        if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
+            return timeout(provider);
+        }
+        String name = cause.getClass().getSimpleName();
+        return new GatewayException(503, "upstream_unavailable", "could not reach " + provider + " (" + name + ")",
+                null, cause);
+    }
+
+    /** The human part of an error body: OpenAI, Google (plain or array-wrapped), Anthropic, Bedrock or plain text. */
+    public static String reason(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node != null && node.isArray() && !node.isEmpty()) {
+                node = node.get(0);
+            }
+            if (node != null && node.isObject()) {
+                JsonNode error = node.get("error");
+                if (error != null && error.isObject()) {
+                    JsonNode message = error.get("message");
+                    JsonNode status = error.get("status");
+                    String text = message == null ? error.toString() : message.asText();
+                    return cut(status != null && status.isTextual() ? status.asText() + ": " + text : text);
+                }
+                for (String key : new String[] {"message", "Message", "detail", "error"}) {
+                    JsonNode v = node.get(key);
+                    if (v != null && v.isValueNode()) {
+                        return cut(v.asText());
+                    }
+                }
+            }
+        } catch (Exception notJson) {
+            // plain text below
+        }
+        return cut(body.strip());
+    }
+
+    private static String cut(String s) {
+        return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "...";
+    }
+}

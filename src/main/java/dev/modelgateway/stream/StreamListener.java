@@ -1,0 +1,16 @@
+package dev.modelgateway.stream;
+
+import dev.modelgateway.api.GatewayException;
+import dev.modelgateway.provider.Usage;
+
+/** Receives a model's answer as it is produced. Calls come from I/O threads, one at a time, in order. */
+public interface StreamListener {
+
+    void onText(String text);
+
+    /** The end of a successful stream; finishReason is canonical (stop, length, tool_calls, content_filter). */
+    void onComplete(String finishReason, Usage usage);
+
+    /** The stream failed after it had started; no further calls follow. */
+    void onError(GatewayException error);
+}
