@@ -1,0 +1,123 @@
+package dev.modelgateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import dev.modelgateway.App;
+
+/**
+ * Boots the real gateway in-process, exactly as {@code java -jar} does from the repository root (same routes,
+ * prompts, application.properties), on a free port, with a models.yaml written by the test.
+ */
+public final class GatewayTestServer implements AutoCloseable {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Main main;
+    private final int port;
+
+    private GatewayTestServer(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    /** Starts the gateway with this models.yaml text and these extra settings (they win over application.properties). */
+    public static GatewayTestServer start(String modelsYaml, Map<String, String> settings) {
+        try {
+            Path models = Files.createTempFile("models-", ".yaml");
+            Files.writeString(models, modelsYaml);
+            models.toFile().deleteOnExit();
+            int port = freePort();
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            overrides.put("camel.server.port", String.valueOf(port));
+            overrides.put("gateway.models-file", models.toString());
+            overrides.put("gateway.emulator.enabled", "false");
+            overrides.put("gateway.upstream.initial-backoff", "20ms");
+            overrides.put("gateway.upstream.max-backoff", "200ms");
+            overrides.putAll(settings);
+            Main main = new Main(App.class);
+            main.setPropertyPlaceholderLocations(
+                    "file:application.properties;optional=true,classpath:gateway-defaults.properties");
+            main.setOverrideProperties(overrides);
+            main.start();
+            return new GatewayTestServer(main, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static GatewayTestServer start(String modelsYaml) {
+        return start(modelsYaml, Map.of());
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A streaming POST: the body arrives line by line as the gateway writes it. */
+    public HttpResponse<java.util.stream.Stream<String>> postStreaming(String path, String json) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
