@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 import dev.modelgateway.api.ApiFamily;
+import dev.modelgateway.api.BearerAuth;
 import dev.modelgateway.api.Endpoints;
 import dev.modelgateway.api.ErrorBodies;
 import dev.modelgateway.api.ErrorResponder;
@@ -74,6 +75,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "completionsRequest", endpoints.completions());
         bind(context, "modelsList", endpoints.models());
         bind(context, "nextDeployment", new NextDeployment());
+        bind(context, "bearerAuth", new BearerAuth(list(prop(props, "gateway.auth.tokens", ""))));
         bind(context, "writeResponse", new ResponseWriter());
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
@@ -107,15 +109,29 @@ public class GatewayConfiguration implements CamelConfiguration {
             if (!(event instanceof CamelEvent.CamelContextStartedEvent)) {
                 return;
             }
-            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+            int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port:8080}}"));
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                    VertxPlatformHttpRouter.getRouterNameFromPort(port));
             if (router == null) {
+                router = VertxPlatformHttpRouter.lookup(context);
+            }
+            if (router == null) {
+                LOG.warn("platform-http router not found: Vert.x's own error pages stay plain text");
                 return;
             }
-            router.errorHandler(413, ctx -> answer(ctx, 413, "the request body is larger than the gateway accepts"));
-            router.errorHandler(404, ctx -> answer(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
-                    + ctx.request().path()));
+            // an oversize body leaves unread bytes on the connection: answer and close it
+            router.route().failureHandler(ctx -> {
+                if (ctx.statusCode() == 413) {
+                    ctx.response().putHeader("Connection", "close");
+                    answer(ctx, 413, "the request body is larger than the gateway accepts");
+                } else {
+                    ctx.next();
+                }
+            });
             router.errorHandler(405, ctx -> answer(ctx, 405, "method " + ctx.request().method() + " is not allowed "
                     + "on " + ctx.request().path()));
+            router.route().last().handler(ctx -> answer(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+                    + ctx.request().path()));
         }
 
         private static void answer(io.vertx.ext.web.RoutingContext ctx, int status, String message) {

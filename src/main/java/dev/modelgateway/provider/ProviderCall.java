@@ -32,6 +32,17 @@ public final class ProviderCall extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            return call(exchange, callback);
+        } catch (RuntimeException e) {
+            // a failure before anything was sent: complete synchronously so the exchange never waits on it
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+    }
+
+    private boolean call(Exchange exchange, AsyncCallback callback) {
         RequestPlan plan = RequestPlan.of(exchange);
         ModelRequest request = exchange.getProperty(ExchangeKeys.MODEL_REQUEST, ModelRequest.class);
         HttpServerResponse http = exchange.getProperty(ExchangeKeys.HTTP_RESPONSE, HttpServerResponse.class);
