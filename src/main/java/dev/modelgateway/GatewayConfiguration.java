@@ -26,6 +26,7 @@ import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.api.ModelResolver;
 import dev.modelgateway.api.NextDeployment;
 import dev.modelgateway.api.ResponseWriter;
+import dev.modelgateway.api.TextToChatRequest;
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.emulator.Emulator;
 import dev.modelgateway.prompt.PromptRegistry;
@@ -74,6 +75,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "chatCompletionsRequest", endpoints.chatCompletions());
         bind(context, "completionsRequest", endpoints.completions());
         bind(context, "modelsList", endpoints.models());
+        bind(context, "textToChatRequest", new TextToChatRequest());
         bind(context, "nextDeployment", new NextDeployment());
         bind(context, "bearerAuth", new BearerAuth(list(prop(props, "gateway.auth.tokens", ""))));
         bind(context, "writeResponse", new ResponseWriter());

@@ -25,6 +25,9 @@ public final class ErrorResponder implements Processor {
         if (error.status() >= 500) {
             LOG.warn("{} {} failed: {} {}", exchange.getProperty(ExchangeKeys.IDENTIFIER, "-", String.class),
                     path, error.status(), error.getMessage());
+            if (error.getCause() != null && !(error.getCause() instanceof GatewayException)) {
+                LOG.debug("cause", error.getCause());
+            }
         }
         ResponseWriter.json(exchange.getMessage(), error.status(), ErrorBodies.body(family, error));
         if (error.retryAfter() != null) {

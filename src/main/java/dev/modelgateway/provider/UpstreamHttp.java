@@ -2,7 +2,9 @@ package dev.modelgateway.provider;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,6 +24,14 @@ public final class UpstreamHttp {
     private final HttpClient client;
     private final UpstreamSettings settings;
     private final Retrier retrier;
+    /**
+     * Event-loop contexts the calls run on. Callers are Camel's worker threads, which belong to a Vert.x worker
+     * context: a request started there would get its response callbacks on that worker pool, a tick late, after the
+     * response may already have ended. Starting every call on an event-loop context keeps the callbacks on the loop
+     * that reads the socket.
+     */
+    private final Context[] loops;
+    private final AtomicInteger next = new AtomicInteger();
 
     public UpstreamHttp(Vertx vertx, UpstreamSettings settings) {
         this.vertx = vertx;
@@ -33,6 +43,23 @@ public final class UpstreamHttp {
                 .setTryUseCompression(false)
                 .setDecompressionSupported(true);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.loops = new Context[n];
+        for (int i = 0; i < n; i++) {
+            loops[i] = onFreshThread(vertx);
+        }
+    }
+
+    /** getOrCreateContext() from a thread outside Vert.x gives a new event-loop context. */
+    private static Context onFreshThread(Vertx vertx) {
+        CompletableFuture<Context> ctx = new CompletableFuture<>();
+        Thread t = new Thread(() -> ctx.complete(vertx.getOrCreateContext()));
+        t.start();
+        return ctx.join();
+    }
+
+    private void onLoop(Runnable call) {
+        loops[Math.floorMod(next.getAndIncrement(), loops.length)].runOnContext(v -> call.run());
     }
 
     /** An upstream answer read whole. */
@@ -54,7 +81,7 @@ public final class UpstreamHttp {
     /** POSTs and reads the whole answer, whatever its status. */
     public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        client.request(options(url, headers, settings.timeout().toMillis()))
+        onLoop(() -> client.request(options(url, headers, settings.timeout().toMillis()))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString(), resp.headers())))
                 .onComplete(ar -> {
@@ -63,7 +90,7 @@ public final class UpstreamHttp {
                     } else {
                         result.completeExceptionally(ar.cause());
                     }
-                });
+                }));
         return result;
     }
 
@@ -75,7 +102,7 @@ public final class UpstreamHttp {
             Buffer body) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
+        onLoop(() -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
                 .compose(req -> req.send(body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -91,7 +118,7 @@ public final class UpstreamHttp {
                                 resp.statusCode(), b.succeeded() ? b.result().toString() : "",
                                 retryAfter(resp.headers()))));
                     }
-                });
+                }));
         return result;
     }
 
