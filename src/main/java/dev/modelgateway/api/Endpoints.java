@@ -144,10 +144,14 @@ public final class Endpoints {
         List<ModelDeployment> candidates = resolver.forRequest(meta.identifier(), meta.name(), meta.endpoint(),
                 meta.apiKey(), feature);
         String constraint = r.promptVersion();
-        // render once up front so a missing input or version is reported before anything is sent
-        rendered(candidates.get(0), prompts.resolve(promptId, candidates.get(0).family(), constraint), inputs, stream);
+        // rendered up front, so a missing input or version is reported before anything is sent; fall-backs of
+        // another family render their own variant when they are tried
+        ModelDeployment firstModel = candidates.get(0);
+        ModelRequest first = rendered(firstModel, prompts.resolve(promptId, firstModel.family(), constraint), inputs,
+                stream);
         RequestPlan.start(exchange, candidates,
-                model -> rendered(model, prompts.resolve(promptId, model.family(), constraint), inputs, stream),
+                model -> model == firstModel ? first
+                        : rendered(model, prompts.resolve(promptId, model.family(), constraint), inputs, stream),
                 model -> Shapes.promptText(), stream);
     }
 
