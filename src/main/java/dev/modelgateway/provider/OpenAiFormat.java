@@ -132,6 +132,12 @@ public final class OpenAiFormat {
             if (ended.get()) {
                 return;
             }
+            if (listener.isCancelled()) {
+                // the client hung up: stop the upstream generating for nobody
+                ended.set(true);
+                response.request().reset();
+                return;
+            }
             String data = event.data();
             if ("[DONE]".equals(data.trim())) {
                 ended.set(true);

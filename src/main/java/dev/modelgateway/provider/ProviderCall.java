@@ -81,6 +81,11 @@ public final class ProviderCall extends AsyncProcessorSupport {
             }
 
             @Override
+            public boolean isCancelled() {
+                return writer.isCancelled();
+            }
+
+            @Override
             public void onError(GatewayException error) {
                 if (writer.committed()) {
                     writer.onError(error);

@@ -24,6 +24,17 @@ public final class HttpStreamWriter implements StreamListener {
         this.response = response;
         this.format = format;
         this.onFinished = onFinished;
+        // a client that hangs up ends the exchange at once; the provider notices through isCancelled()
+        response.closeHandler(v -> {
+            if (finished.compareAndSet(false, true)) {
+                onFinished.run();
+            }
+        });
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return response.closed();
     }
 
     public boolean committed() {

@@ -13,4 +13,9 @@ public interface StreamListener {
 
     /** The stream failed after it had started; no further calls follow. */
     void onError(GatewayException error);
+
+    /** True once nobody is listening any more (the client went away): the provider should stop reading upstream. */
+    default boolean isCancelled() {
+        return false;
+    }
 }

@@ -142,4 +142,25 @@ class OpenAiCompatibleProviderTest {
         assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
         await().atMost(Duration.ofSeconds(5)).until(() -> upstream.requests().size() == 1);
     }
+
+    @Test
+    void aClientThatHangsUpStopsTheUpstreamStream() {
+        CompletableFuture<Void> clientGone = new CompletableFuture<>();
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            resp.closeHandler(v -> upstreamClosed.complete(null));
+            resp.setChunked(true).putHeader("Content-Type", "text/event-stream");
+            resp.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"one\"}}]}\n\n");
+            clientGone.thenRun(() -> upstream.later(v -> resp.write(
+                    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"two\"}}]}\n\n")));
+        });
+        HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
+                CHAT.formatted(",\"stream\":true"));
+        Stream<String> body = response.body();
+        assertThat(body.filter(l -> l.startsWith("data: ")).findFirst()).hasValueSatisfying(
+                l -> assertThat(l).contains("\"one\""));
+        body.close();
+        clientGone.complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(upstreamClosed::isDone);
+    }
 }
