@@ -151,8 +151,14 @@ class OpenAiCompatibleProviderTest {
             resp.closeHandler(v -> upstreamClosed.complete(null));
             resp.setChunked(true).putHeader("Content-Type", "text/event-stream");
             resp.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"one\"}}]}\n\n");
-            clientGone.thenRun(() -> upstream.later(v -> resp.write(
-                    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"two\"}}]}\n\n")));
+            // like a model, it goes on producing tokens until somebody closes the connection
+            clientGone.thenRun(() -> upstream.vertx().setPeriodic(20, id -> {
+                if (resp.closed()) {
+                    upstream.vertx().cancelTimer(id);
+                } else {
+                    resp.write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"more\"}}]}\n\n");
+                }
+            }));
         });
         HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
                 CHAT.formatted(",\"stream\":true"));
