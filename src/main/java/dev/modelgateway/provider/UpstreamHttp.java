@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import dev.modelgateway.api.GatewayException;
+
 /**
  * The pooled, non-blocking HTTP client every HTTP-speaking provider shares. It runs on the Vert.x instance that also
  * serves the API, so no extra threads are involved in calling a model.
@@ -73,6 +75,18 @@ public final class UpstreamHttp {
      */
     public CompletableFuture<HttpClientResponse> openStream(String provider, String url, Map<String, String> headers,
             Buffer body) {
+        return openStream(url, headers, body, (status, text, retryAfter) -> UpstreamErrors.fromStatus(provider, status,
+                text, retryAfter));
+    }
+
+    /** Maps a refused call (status, body, Retry-After seconds) to the client's error, for providers that read more. */
+    public interface ErrorMapper {
+        GatewayException map(int status, String body, String retryAfter);
+    }
+
+    /** As {@link #openStream(String, String, Map, Buffer)}, with the provider's own error mapping. */
+    public CompletableFuture<HttpClientResponse> openStream(String url, Map<String, String> headers, Buffer body,
+            ErrorMapper errors) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
         client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
@@ -87,9 +101,8 @@ public final class UpstreamHttp {
                         resp.pause();
                         result.complete(resp);
                     } else {
-                        resp.body().onComplete(b -> result.completeExceptionally(UpstreamErrors.fromStatus(provider,
-                                resp.statusCode(), b.succeeded() ? b.result().toString() : "",
-                                retryAfter(resp.headers()))));
+                        resp.body().onComplete(b -> result.completeExceptionally(errors.map(resp.statusCode(),
+                                b.succeeded() ? b.result().toString() : "", retryAfter(resp.headers()))));
                     }
                 });
         return result;
