@@ -3,6 +3,7 @@ package dev.modelgateway.provider;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -24,6 +25,13 @@ public final class UpstreamHttp {
     private final HttpClient client;
     private final UpstreamSettings settings;
     private final Retrier retrier;
+    /**
+     * Every call starts on this one context. A response's future is then completed on the context that owns its
+     * (pooled) connection, so a stream is paused before its first byte is dispatched: a call started from another
+     * context (a request's, a worker's) gets the future a task later, by which time a short answer may have been
+     * dispatched with no handler and dropped (lost stream, or body() never completing).
+     */
+    private final Context io;
 
     public UpstreamHttp(Vertx vertx, UpstreamSettings settings) {
         this.vertx = vertx;
@@ -35,6 +43,7 @@ public final class UpstreamHttp {
                 .setTryUseCompression(false)
                 .setDecompressionSupported(true);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
+        this.io = vertx.getOrCreateContext();
     }
 
     /** An upstream answer read whole. */
@@ -56,7 +65,7 @@ public final class UpstreamHttp {
     /** POSTs and reads the whole answer, whatever its status. */
     public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        client.request(options(url, headers, settings.timeout().toMillis()))
+        io.runOnContext(v -> client.request(options(url, headers, settings.timeout().toMillis()))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString(), resp.headers())))
                 .onComplete(ar -> {
@@ -65,7 +74,7 @@ public final class UpstreamHttp {
                     } else {
                         result.completeExceptionally(ar.cause());
                     }
-                });
+                }));
         return result;
     }
 
@@ -89,7 +98,7 @@ public final class UpstreamHttp {
             ErrorMapper errors) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
+        io.runOnContext(v -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
                 .compose(req -> req.send(body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -104,7 +113,7 @@ public final class UpstreamHttp {
                         resp.body().onComplete(b -> result.completeExceptionally(errors.map(resp.statusCode(),
                                 b.succeeded() ? b.result().toString() : "", retryAfter(resp.headers()))));
                     }
-                });
+                }));
         return result;
     }
 
