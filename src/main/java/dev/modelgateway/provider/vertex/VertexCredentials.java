@@ -18,6 +18,7 @@ import com.google.auth.RequestMetadataCallback;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import dev.modelgateway.api.GatewayException;
@@ -37,6 +38,7 @@ final class VertexCredentials {
 
     private final Vertx vertx;
     private final Executor worker;
+
     private final Map<String, CompletableFuture<GoogleCredentials>> byKey = new ConcurrentHashMap<>();
 
     VertexCredentials(Vertx vertx) {
@@ -71,6 +73,7 @@ final class VertexCredentials {
     /** Authorization (and, with a quota project, x-goog-user-project) for a call to this URL. */
     CompletableFuture<Map<String, String>> headers(GoogleCredentials credentials, URI uri) {
         CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
+        Context caller = context();
         // answers at once from the cached token; a refresh runs on the worker executor
         credentials.getRequestMetadata(uri, worker, new RequestMetadataCallback() {
             @Override
@@ -81,14 +84,15 @@ final class VertexCredentials {
                         headers.put(name, values.get(0));
                     }
                 });
-                result.complete(headers);
+                // back on the caller's context, out of the blocking refresh task
+                caller.runOnContext(v -> result.complete(headers));
             }
 
             @Override
             public void onFailure(Throwable exception) {
-                result.completeExceptionally(new GatewayException(502, "upstream_auth_error",
+                caller.runOnContext(v -> result.completeExceptionally(new GatewayException(502, "upstream_auth_error",
                         "could not obtain a Google access token for Vertex AI (" + exception.getClass().getSimpleName()
-                                + "): check vertex_credentials or Application Default Credentials"));
+                                + "): check vertex_credentials or Application Default Credentials")));
             }
         });
         return result;
@@ -96,7 +100,8 @@ final class VertexCredentials {
 
     private CompletableFuture<GoogleCredentials> load(String key) {
         CompletableFuture<GoogleCredentials> result = new CompletableFuture<>();
-        vertx.executeBlocking(() -> read(key), false).onComplete(ar -> {
+        Context caller = context();
+        caller.executeBlocking(() -> read(key), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(ar.result());
             } else {
@@ -106,6 +111,12 @@ final class VertexCredentials {
             }
         });
         return result;
+    }
+
+    /** The calling request's context, or a new event-loop context when called from elsewhere. */
+    private Context context() {
+        Context current = Vertx.currentContext();
+        return current != null ? current : vertx.getOrCreateContext();
     }
 
     private static GoogleCredentials read(String key) throws IOException {

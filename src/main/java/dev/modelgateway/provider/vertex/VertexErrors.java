@@ -15,6 +15,8 @@ import dev.modelgateway.provider.UpstreamErrors;
 final class VertexErrors {
 
     static final String PROVIDER = "vertex_ai";
+    /** What a client is told to wait after a quota 429 that outlasted our retries (Vertex quotas are per minute). */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     private static final String[] NOT_ENABLED = {"failed_precondition", "not servable", "not enabled",
             "not allowed to use publisher model", "does not have access", "publisher model", "was not found",
@@ -24,6 +26,13 @@ final class VertexErrors {
     }
 
     static GatewayException fromStatus(VertexTarget target, int status, String body, String retryAfter) {
+        if (status == 429) {
+            // Vertex sends no Retry-After on quota errors: leave it unset so the retrier backs off exponentially
+            // (the shared mapping's default of 1 s would read as the upstream's request); see surfaced()
+            String reason = UpstreamErrors.reason(body);
+            return new GatewayException(429, "rate_limit_error", "upstream rate limit: " + PROVIDER + " answered 429"
+                    + (reason.isEmpty() ? "" : ": " + reason), retryAfter, null);
+        }
         if (status == 400 || status == 403 || status == 404) {
             String reason = UpstreamErrors.reason(body);
             String lower = reason.toLowerCase(Locale.ROOT);
@@ -37,5 +46,14 @@ final class VertexErrors {
             }
         }
         return UpstreamErrors.fromStatus(PROVIDER, status, body, retryAfter);
+    }
+
+    /** The failure the client sees once retries are spent: a quota 429 always tells it when to come back. */
+    static Throwable surfaced(Throwable error) {
+        GatewayException e = UpstreamErrors.unwrap(error, PROVIDER);
+        if (e.status() == 429 && e.retryAfter() == null) {
+            return new GatewayException(429, e.type(), e.getMessage(), RETRY_AFTER_SECONDS, null);
+        }
+        return e;
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,13 @@ public final class VertexProvider implements ModelProvider {
                                 UpstreamHttp.retryAfter(resp.headers()));
                     }
                     return parse(call.target, resp.body());
-                })));
+                })))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(VertexErrors.surfaced(error));
+                    }
+                    return response;
+                });
     }
 
     @Override
@@ -68,7 +75,13 @@ public final class VertexProvider implements ModelProvider {
                             (status, body, retryAfter) -> VertexErrors.fromStatus(call.target, status, body,
                                     retryAfter));
                 }))
-                .thenAccept(response -> relay(target.join(), response, listener));
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(VertexErrors.surfaced(error));
+                    }
+                    relay(target.join(), response, listener);
+                    return null;
+                });
     }
 
     private CompletableFuture<Call> prepare(ModelRequest r) {
