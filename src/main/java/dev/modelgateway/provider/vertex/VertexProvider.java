@@ -49,39 +49,34 @@ public final class VertexProvider implements ModelProvider {
     @Override
     public CompletableFuture<ModelResponse> complete(ModelRequest request) {
         ModelRequest r = request.stream() ? request.withStream(false) : request;
-        return http.retrier().call(VertexErrors.PROVIDER, () -> prepare(r).thenCompose(call ->
+        return surfaced(http.retrier().call(VertexErrors.PROVIDER, () -> prepare(r).thenCompose(call ->
                 http.post(call.url, call.headers, OpenAiFormat.buffer(call.body)).thenApply(resp -> {
                     if (resp.status() / 100 != 2) {
                         throw VertexErrors.fromStatus(call.target, resp.status(), resp.body(),
                                 UpstreamHttp.retryAfter(resp.headers()));
                     }
                     return parse(call.target, resp.body());
-                })))
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(VertexErrors.surfaced(error));
-                    }
-                    return response;
-                });
+                }))));
     }
 
     @Override
     public CompletableFuture<Void> stream(ModelRequest request, StreamListener listener) {
         ModelRequest r = request.stream() ? request : request.withStream(true);
-        CompletableFuture<VertexTarget> target = new CompletableFuture<>();
-        return http.retrier().call(VertexErrors.PROVIDER, () -> prepare(r).thenCompose(call -> {
-                    target.complete(call.target);
-                    return http.openStream(call.url, call.headers, OpenAiFormat.buffer(call.body),
-                            (status, body, retryAfter) -> VertexErrors.fromStatus(call.target, status, body,
-                                    retryAfter));
-                }))
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(VertexErrors.surfaced(error));
-                    }
-                    relay(target.join(), response, listener);
-                    return null;
-                });
+        VertexTarget.Family family = VertexTarget.Family.of(r.model().servedName());
+        return surfaced(http.retrier().call(VertexErrors.PROVIDER, () -> prepare(r).thenCompose(call ->
+                http.openStream(call.url, call.headers, OpenAiFormat.buffer(call.body),
+                        (status, body, retryAfter) -> VertexErrors.fromStatus(call.target, status, body, retryAfter)))))
+                .thenAccept(response -> relay(family, response, listener));
+    }
+
+    /** Once retries are spent, the failure as the client should see it. */
+    private static <T> CompletableFuture<T> surfaced(CompletableFuture<T> call) {
+        return call.handle((value, error) -> {
+            if (error != null) {
+                throw new CompletionException(VertexErrors.surfaced(error));
+            }
+            return value;
+        });
     }
 
     private CompletableFuture<Call> prepare(ModelRequest r) {
@@ -149,8 +144,8 @@ public final class VertexProvider implements ModelProvider {
         };
     }
 
-    private static void relay(VertexTarget target, HttpClientResponse response, StreamListener listener) {
-        switch (target.family()) {
+    private static void relay(VertexTarget.Family family, HttpClientResponse response, StreamListener listener) {
+        switch (family) {
             case CLAUDE -> relayClaude(response, listener);
             case MISTRAL, OPENAPI -> OpenAiFormat.relay(VertexErrors.PROVIDER, response, listener);
             case GEMINI -> GeminiFormat.relay(response, listener);

@@ -376,7 +376,7 @@ class VertexProviderTest {
         HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("codestral", ""));
 
         assertThat(response.statusCode()).isEqualTo(429);
-        assertThat(response.headers().firstValue("retry-after")).isPresent();
+        assertThat(response.headers().firstValue("retry-after")).hasValue(VertexErrors.RETRY_AFTER_SECONDS);
         assertThat(vertexCalls()).hasSize(3);
         assertThat(JSON.readTree(response.body()).at("/error/message").asText()).contains("RESOURCE_EXHAUSTED")
                 .contains("Quota exceeded");
