@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auth.RequestMetadataCallback;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
@@ -35,11 +38,12 @@ final class VertexCredentials {
 
     static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
     private static final String ADC = "application-default";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
     private final Executor worker;
 
-    private final Map<String, CompletableFuture<GoogleCredentials>> byKey = new ConcurrentHashMap<>();
+    private final Map<Source, CompletableFuture<GoogleCredentials>> byKey = new ConcurrentHashMap<>();
 
     VertexCredentials(Vertx vertx) {
         this.vertx = vertx;
@@ -49,17 +53,26 @@ final class VertexCredentials {
         }, false);
     }
 
-    /** The credentials for this {@code vertex_credentials} setting (null = Application Default Credentials). */
-    CompletableFuture<GoogleCredentials> credentials(String setting) {
+    /**
+     * The credentials for this {@code vertex_credentials} setting (null = Application Default Credentials). A key whose
+     * {@code token_uri} is a path rather than a URL (the shipped emulator key's {@code /vertex/token}) has it resolved
+     * against {@code apiBase}'s scheme, host and port, so the emulator key follows the emulator's port.
+     */
+    CompletableFuture<GoogleCredentials> credentials(String setting, String apiBase) {
         String key = setting == null || setting.isBlank() ? ADC : setting.trim();
-        CompletableFuture<GoogleCredentials> loaded = byKey.computeIfAbsent(key, k -> load(k));
+        Source source = new Source(key, apiBase == null || apiBase.isBlank() ? null : apiBase.trim());
+        CompletableFuture<GoogleCredentials> loaded = byKey.computeIfAbsent(source, this::load);
         // a failed load (file missing, metadata server down) is retried on the next request, not cached for good
         loaded.whenComplete((c, e) -> {
             if (e != null) {
-                byKey.remove(key, loaded);
+                byKey.remove(source, loaded);
             }
         });
         return loaded;
+    }
+
+    /** What a credentials object is made from. */
+    private record Source(String key, String apiBase) {
     }
 
     /** The project a key names, for entries that set none. */
@@ -98,16 +111,17 @@ final class VertexCredentials {
         return result;
     }
 
-    private CompletableFuture<GoogleCredentials> load(String key) {
+    private CompletableFuture<GoogleCredentials> load(Source source) {
         CompletableFuture<GoogleCredentials> result = new CompletableFuture<>();
         Context caller = context();
-        caller.executeBlocking(() -> read(key), false).onComplete(ar -> {
+        caller.executeBlocking(() -> read(source), false).onComplete(ar -> {
             if (ar.succeeded()) {
                 result.complete(ar.result());
             } else {
                 result.completeExceptionally(ar.cause() instanceof GatewayException ge ? ge
                         : new GatewayException(500, "configuration_error", "Vertex AI credentials could not be "
-                                + "loaded from " + describe(key) + " (" + ar.cause().getClass().getSimpleName() + ")"));
+                                + "loaded from " + describe(source.key()) + " ("
+                                + ar.cause().getClass().getSimpleName() + ")"));
             }
         });
         return result;
@@ -119,25 +133,43 @@ final class VertexCredentials {
         return current != null ? current : vertx.getOrCreateContext();
     }
 
-    private static GoogleCredentials read(String key) throws IOException {
+    private static GoogleCredentials read(Source source) throws IOException {
+        String key = source.key();
         GoogleCredentials credentials;
         if (ADC.equals(key)) {
             credentials = GoogleCredentials.getApplicationDefault();
-        } else if (key.startsWith("{")) {
-            try (InputStream in = new ByteArrayInputStream(key.getBytes(StandardCharsets.UTF_8))) {
-                credentials = GoogleCredentials.fromStream(in);
-            }
         } else {
-            Path file = Path.of(key);
-            if (!Files.isReadable(file)) {
-                throw new GatewayException(500, "configuration_error", "vertex_credentials file " + describe(key)
-                        + " does not exist or is not readable");
+            byte[] json;
+            if (key.startsWith("{")) {
+                json = key.getBytes(StandardCharsets.UTF_8);
+            } else {
+                Path file = Path.of(key);
+                if (!Files.isReadable(file)) {
+                    throw new GatewayException(500, "configuration_error", "vertex_credentials file "
+                            + describe(key) + " does not exist or is not readable");
+                }
+                json = Files.readAllBytes(file);
             }
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = new ByteArrayInputStream(resolveTokenUri(json, source))) {
                 credentials = GoogleCredentials.fromStream(in);
             }
         }
         return credentials.createScopedRequired() ? credentials.createScoped(List.of(SCOPE)) : credentials;
+    }
+
+    private static byte[] resolveTokenUri(byte[] json, Source source) throws IOException {
+        JsonNode parsed = JSON.readTree(json);
+        String tokenUri = parsed == null ? null : parsed.path("token_uri").asText(null);
+        if (tokenUri == null || !tokenUri.startsWith("/")) {
+            return json;
+        }
+        if (source.apiBase() == null) {
+            throw new GatewayException(500, "configuration_error", "the key " + describe(source.key())
+                    + " has a relative token_uri, which needs api_base");
+        }
+        URI base = URI.create(source.apiBase());
+        ((ObjectNode) parsed).put("token_uri", base.getScheme() + "://" + base.getRawAuthority() + tokenUri);
+        return JSON.writeValueAsBytes(parsed);
     }
 
     /** Names a key without showing it: a path is fine, inline JSON is not. */

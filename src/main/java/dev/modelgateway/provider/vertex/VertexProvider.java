@@ -81,7 +81,7 @@ public final class VertexProvider implements ModelProvider {
 
     private CompletableFuture<Call> prepare(ModelRequest r) {
         VertexTarget configured = VertexTarget.of(r.model());
-        return credentials.credentials(r.model().firstParam("vertex_credentials")).thenCompose(creds -> {
+        return credentials.credentials(r.model().firstParam("vertex_credentials"), r.model().param("api_base")).thenCompose(creds -> {
             VertexTarget target = configured.project() != null ? configured
                     : configured.withProject(VertexCredentials.projectOf(creds));
             String url = url(target, r.stream());

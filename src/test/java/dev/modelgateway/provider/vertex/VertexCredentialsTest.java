@@ -28,7 +28,7 @@ class VertexCredentialsTest {
     }
 
     Map<String, String> headers(String setting) throws Exception {
-        GoogleCredentials c = credentials.credentials(setting).get(10, TimeUnit.SECONDS);
+        GoogleCredentials c = credentials.credentials(setting, null).get(10, TimeUnit.SECONDS);
         return credentials.headers(c, vertex).get(10, TimeUnit.SECONDS);
     }
 
@@ -52,9 +52,18 @@ class VertexCredentialsTest {
         assertThat(headers(key)).containsEntry("Authorization", "Bearer ya29.user-token")
                 .doesNotContainKey("x-goog-user-project");
         headers(key);
-        assertThat(credentials.credentials(key).get()).isSameAs(credentials.credentials(key).get());
-        assertThat(VertexCredentials.projectOf(credentials.credentials(key).get())).isEqualTo("my-project");
+        assertThat(credentials.credentials(key, null).get()).isSameAs(credentials.credentials(key, null).get());
+        assertThat(VertexCredentials.projectOf(credentials.credentials(key, null).get())).isEqualTo("my-project");
         assertThat(tokenServer.requests()).hasSize(1);
+    }
+
+    @Test
+    void aRelativeTokenUriIsResolvedAgainstApiBase() throws Exception {
+        String key = TestServiceAccount.json("/vertex/token");
+        GoogleCredentials c = credentials.credentials(key, tokenServer.baseUrl() + "/vertex").get(10, TimeUnit.SECONDS);
+        assertThat(credentials.headers(c, vertex).get(10, TimeUnit.SECONDS))
+                .containsEntry("Authorization", "Bearer ya29.user-token");
+        assertThat(tokenServer.last().rawPath()).isEqualTo("/vertex/token");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.modelgateway.provider.vertex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +60,23 @@ class VertexEmulatorTest {
     @AfterAll
     static void stop() {
         gateway.close();
+    }
+
+    @Test
+    void theShippedCodestralEntryWorksWhereverTheEmulatorListens() throws Exception {
+        int port = GatewayTestServer.freePort();
+        String shipped = Files.readString(Path.of("models.yaml")).replace("127.0.0.1:8090", "127.0.0.1:" + port);
+        try (GatewayTestServer shippedGateway = GatewayTestServer.start(shipped,
+                Map.of("gateway.emulator.enabled", "true", "gateway.emulator.port", String.valueOf(port)))) {
+            HttpResponse<String> response = shippedGateway.post("/v2/code/completions", """
+                    {"current_file": {"file_name": "fib.py", "content_above_cursor": "def fibonacci(n):\\n    ",
+                     "content_below_cursor": "\\n\\nprint(fibonacci(10))\\n"}}""");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.at("/model/engine").asText()).isEqualTo("vertex_ai");
+            assertThat(body.at("/model/name").asText()).isEqualTo("codestral@2405");
+            assertThat(body.at("/choices/0/text").asText()).startsWith(EmulatedText.LABEL);
+        }
     }
 
     @Test
