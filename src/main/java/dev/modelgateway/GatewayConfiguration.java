@@ -34,6 +34,7 @@ import dev.modelgateway.provider.ProviderCall;
 import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.provider.UpstreamSettings;
 import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
+import dev.modelgateway.provider.vertex.VertexProvider;
 
 /**
  * Builds the gateway's beans once, at start-up, from the settings (contract section 9): the catalogue and the prompt
@@ -81,6 +82,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "writeResponse", new ResponseWriter());
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
+        bind(context, "vertexCall", new ProviderCall(new VertexProvider(http)));
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),

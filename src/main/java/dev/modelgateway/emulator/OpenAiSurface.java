@@ -35,6 +35,11 @@ public final class OpenAiSurface implements EmulatorSurface {
             error(ctx, 400, "the emulator could not read the request body as JSON");
             return;
         }
+        answer(ctx, chat, body, false);
+    }
+
+    /** @param alwaysUsage end every stream with usage, as Mistral's API does, asked or not */
+    static void answer(RoutingContext ctx, boolean chat, JsonNode body, boolean alwaysUsage) {
         String model = body.path("model").asText("unknown");
         String prompt = chat ? lastUserText(body) : body.path("prompt").asText("");
         if (prompt == null) {
@@ -81,7 +86,7 @@ public final class OpenAiSurface implements EmulatorSurface {
         }
         choice.put("finish_reason", "stop");
         response.write("data: " + last + "\n\n");
-        if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+        if (alwaysUsage || body.path("stream_options").path("include_usage").asBoolean(false)) {
             ObjectNode usage = envelope(id, object, created, model);
             usage.putArray("choices");
             usage(usage, in, out);

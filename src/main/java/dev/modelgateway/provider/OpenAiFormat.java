@@ -128,14 +128,8 @@ public final class OpenAiFormat {
         AtomicReference<String> finish = new AtomicReference<>();
         AtomicReference<Usage> usage = new AtomicReference<>(Usage.NONE);
         AtomicReference<Boolean> ended = new AtomicReference<>(false);
-        SseEvents.decode(response, event -> {
+        SseEvents.decode(response, listener, event -> {
             if (ended.get()) {
-                return;
-            }
-            if (listener.isCancelled()) {
-                // the client hung up: stop the upstream generating for nobody
-                ended.set(true);
-                response.request().reset();
                 return;
             }
             String data = event.data();

@@ -1,8 +1,10 @@
 package dev.modelgateway.stream;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.core.streams.ReadStream;
 
@@ -27,20 +29,51 @@ public final class SseEvents {
     }
 
     /**
+     * Decodes an upstream response for a listener: when the listener is cancelled (its client hung up), the upstream
+     * request is reset at the next event, so the model stops generating for nobody, and nothing more is handed on.
+     */
+    public static void decode(HttpClientResponse response, StreamListener listener, Consumer<Event> onEvent,
+            Runnable onEnd, Consumer<Throwable> onError) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        decode(response, event -> {
+            if (cancelled.get()) {
+                return;
+            }
+            if (listener.isCancelled()) {
+                cancelled.set(true);
+                response.request().reset();
+                return;
+            }
+            onEvent.accept(event);
+        }, () -> {
+            if (!cancelled.get()) {
+                onEnd.run();
+            }
+        }, error -> {
+            if (!cancelled.get()) {
+                onError.accept(error);
+            }
+        });
+    }
+
+    /**
      * Decodes the (possibly paused) stream and resumes it; {@code onEvent} runs on the stream's thread, {@code onEnd}
      * after the last event.
      */
     public static void decode(ReadStream<Buffer> body, Consumer<Event> onEvent, Runnable onEnd,
             Consumer<Throwable> onError) {
         SseEvents events = new SseEvents(onEvent);
-        RecordParser lines = RecordParser.newDelimited("\n", body);
-        lines.handler(events::line);
-        lines.exceptionHandler(onError::accept);
-        lines.endHandler(v -> {
+        // the parser is fed by hand rather than bound to the stream: a RecordParser bound to a stream drops the
+        // records still buffered when the stream's end arrives during a resume (the tail of a short answer)
+        RecordParser lines = RecordParser.newDelimited("\n", events::line);
+        body.handler(lines::handle);
+        body.exceptionHandler(onError::accept);
+        body.endHandler(v -> {
+            lines.handle(Buffer.buffer("\n"));
             events.dispatch();
             onEnd.run();
         });
-        lines.resume();
+        body.resume();
     }
 
     private void line(Buffer raw) {
