@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorResponder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+    private static final String DEFAULT_RETRY_AFTER_SECONDS = "2";
 
     @Override
     public void process(Exchange exchange) {
@@ -32,6 +33,9 @@ public final class ErrorResponder implements Processor {
         ResponseWriter.json(exchange.getMessage(), error.status(), ErrorBodies.body(family, error));
         if (error.retryAfter() != null) {
             exchange.getMessage().setHeader("Retry-After", error.retryAfter());
+        } else if (error.status() == 429 || error.status() == 503) {
+            // the upstream named no wait: tell clients to back off a little rather than nothing
+            exchange.getMessage().setHeader("Retry-After", DEFAULT_RETRY_AFTER_SECONDS);
         }
     }
 

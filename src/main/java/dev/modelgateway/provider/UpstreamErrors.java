@@ -28,8 +28,8 @@ public final class UpstreamErrors {
         String reason = reason(body);
         String what = provider + " answered " + status + (reason.isEmpty() ? "" : ": " + reason);
         if (status == 429) {
-            return new GatewayException(429, "rate_limit_error", "upstream rate limit: " + what,
-                    retryAfter == null ? "1" : retryAfter, null);
+            // only the upstream's own Retry-After: the retrier backs off exponentially when there is none
+            return new GatewayException(429, "rate_limit_error", "upstream rate limit: " + what, retryAfter, null);
         }
         if (status == 401 || status == 403) {
             return new GatewayException(502, "upstream_auth_error",
