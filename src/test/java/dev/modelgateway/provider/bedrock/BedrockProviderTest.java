@@ -2,8 +2,18 @@ package dev.modelgateway.provider.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 import dev.modelgateway.emulator.EventStreamFrames;
 import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
 import dev.modelgateway.support.Golden;
+import dev.modelgateway.support.SigV4Verifier;
 
 /**
  * Bedrock over real HTTP: the gateway's requests (signed by the AWS SDK) against the goldens captured from the
@@ -28,6 +40,8 @@ import dev.modelgateway.support.Golden;
 class BedrockProviderTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String AKID = "AKIDEXAMPLE";
+    static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     static final String SYSTEM = "You are a careful coding assistant.";
     static final String USER = "Write a haiku about Camel routes.";
     static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"system\",\"content\":\"" + SYSTEM
@@ -63,7 +77,10 @@ class BedrockProviderTest {
                 + entry("claude-arn", "bedrock/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123xyz",
                         "    model_info:\n      family: claude_3\n")
                 + entry("llama", "bedrock/meta.llama3-3-70b-instruct-v1:0", "")
-                + entry("claude-converse", "bedrock/converse/us.anthropic.claude-sonnet-4-20250514-v1:0", ""));
+                + entry("claude-converse", "bedrock/converse/us.anthropic.claude-sonnet-4-20250514-v1:0", "")
+                + entry("llama-wrong-secret", "bedrock/meta.llama3-3-70b-instruct-v1:0", "")
+                        .replace("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "not-the-secret-the-server-knows")
+                + "features:\n  code_generations: claude\n  chat: llama\n");
     }
 
     @AfterAll
@@ -171,12 +188,228 @@ class BedrockProviderTest {
                 .assertHeaders(converse, "content-type");
     }
 
+    @Test
+    void theTestServerVerifiesTheSigV4SignatureWithTheAwsSigner() {
+        upstream.answerJson(200, CLAUDE_ANSWER);
+        gateway.post("/v1/chat/completions", CHAT.formatted("claude", ""));
+        CaptureServer.Captured invoke = upstream.last();
+        upstream.answerJson(200, CONVERSE_ANSWER);
+        gateway.post("/v1/chat/completions", CHAT.formatted("llama", ""));
+        CaptureServer.Captured converse = upstream.last();
+        gateway.post("/v1/chat/completions", CHAT.formatted("llama-wrong-secret", ""));
+        CaptureServer.Captured wrong = upstream.last();
+
+        assertThat(SigV4Verifier.verify(invoke, upstream.baseUrl(), AKID, SECRET)).as("invoke signature").isTrue();
+        assertThat(SigV4Verifier.verify(converse, upstream.baseUrl(), AKID, SECRET)).as("converse signature").isTrue();
+        assertThat(SigV4Verifier.verify(wrong, upstream.baseUrl(), AKID, SECRET))
+                .as("a request signed with a wrong secret").isFalse();
+        assertThat(SigV4Verifier.verify(converse, upstream.baseUrl(), AKID, "wrong-secret"))
+                .as("checked against a wrong secret").isFalse();
+    }
+
+    @Test
+    void converseStreamIsRelayedLiveAsOpenAiSse() {
+        CompletableFuture<Void> clientSawFirst = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            converseStream(resp, List.of("first "));
+            clientSawFirst.thenRun(() -> upstream.later(v -> {
+                converseDeltas(resp, List.of("second"));
+                resp.end(converseEnd("max_tokens", 20, 5));
+            }));
+        });
+        HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
+                CHAT.formatted("llama", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        Iterator<String> lines = response.body().filter(l -> l.startsWith("data: ")).iterator();
+        assertThat(lines.next()).contains("\"content\":\"first \"");
+        clientSawFirst.complete(null);
+        List<String> rest = new ArrayList<>();
+        lines.forEachRemaining(rest::add);
+        assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"content\":\"second\""));
+        assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"finish_reason\":\"length\""));
+        assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":25"));
+        assertThat(rest.get(rest.size() - 1)).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void claudeInvokeStreamIsRelayedLiveAsAiGatewayRawText() throws Exception {
+        CompletableFuture<Void> clientSawFirst = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            resp.setChunked(true).putHeader("Content-Type", EventStreamFrames.CONTENT_TYPE);
+            resp.write(EventStreamFrames.chunk("{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}"));
+            resp.write(EventStreamFrames.chunk(claudeDelta("first ")));
+            clientSawFirst.thenRun(() -> upstream.later(v -> {
+                resp.write(EventStreamFrames.chunk(claudeDelta("second")));
+                resp.write(EventStreamFrames.chunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}"));
+                resp.end(EventStreamFrames.chunk("{\"type\":\"message_stop\"}"));
+            }));
+        });
+        HttpResponse<InputStream> response = postRaw("/v2/code/generations", """
+                {"current_file":{"file_name":"a.py","content_above_cursor":"def f():\\n","content_below_cursor":""},
+                 "prompt_version":2,"prompt":"Write f.","stream":true}""");
+        assertThat(response.statusCode()).isEqualTo(200);
+        InputStream in = response.body();
+        assertThat(readUntil(in, "first ")).endsWith("first ");
+        clientSawFirst.complete(null);
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second");
+        assertThat(upstream.last().rawPath()).endsWith("/invoke-with-response-stream");
+    }
+
+    @Test
+    void promptStreamIsRelayedLiveAsText() throws Exception {
+        CompletableFuture<Void> clientSawFirst = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            converseStream(resp, List.of("first "));
+            clientSawFirst.thenRun(() -> upstream.later(v -> {
+                converseDeltas(resp, List.of("second"));
+                resp.end(converseEnd("end_turn", 3, 2));
+            }));
+        });
+        HttpResponse<InputStream> response = postRaw("/v1/prompts/model_configuration/check",
+                "{\"inputs\":{},\"stream\":true}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        InputStream in = response.body();
+        readUntil(in, "first ");
+        clientSawFirst.complete(null);
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second");
+        assertThat(upstream.last().rawPath()).endsWith("/converse-stream");
+    }
+
+    @Test
+    void persistentThrottlingIsRetriedThenReachesTheClientAs429WithRetryAfter() throws Exception {
+        upstream.answer((req, resp) -> throttled(resp));
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ""));
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("retry-after")).isPresent();
+        assertThat(JSON.readTree(response.body()).at("/error/message").asText()).contains("ThrottlingException")
+                .contains("Too many requests");
+        assertThat(upstream.requests()).hasSize(3);
+    }
+
+    @Test
+    void throttlingThatClearsIsInvisibleToTheClient() {
+        AtomicInteger calls = new AtomicInteger();
+        upstream.answer((req, resp) -> {
+            if (calls.incrementAndGet() == 1) {
+                throttled(resp);
+            } else {
+                resp.putHeader("Content-Type", "application/json").end(CLAUDE_ANSWER);
+            }
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("claude", ""));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(upstream.requests()).hasSize(2);
+    }
+
+    @Test
+    void throttlingBeforeAStreamStartsIsRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        upstream.answer((req, resp) -> {
+            if (calls.incrementAndGet() == 1) {
+                throttled(resp);
+            } else {
+                converseStream(resp, List.of("ok"));
+                resp.end(converseEnd("end_turn", 1, 1));
+            }
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"ok\"").endsWith("data: [DONE]\n\n");
+        assertThat(upstream.requests()).hasSize(2);
+    }
+
+    @Test
+    void validationExceptionIsAClear400NamingBedrocksReason() throws Exception {
+        upstream.answer((req, resp) -> resp.setStatusCode(400).putHeader("Content-Type", "application/json")
+                .putHeader("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/")
+                .end("{\"message\":\"The provided model identifier is invalid.\"}"));
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("claude", ""));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        String message = JSON.readTree(response.body()).at("/error/message").asText();
+        assertThat(message).contains("ValidationException").contains("The provided model identifier is invalid.")
+                .doesNotContain(SECRET).doesNotContain("AKIDEXAMPLE");
+        assertThat(upstream.requests()).hasSize(1);
+    }
+
+    @Test
+    void aMidStreamExceptionFrameEndsTheClientsStreamWithAnErrorEvent() {
+        upstream.answer((req, resp) -> {
+            converseStream(resp, List.of("partial "));
+            resp.end(EventStreamFrames.exception("modelStreamErrorException", "The model stopped unexpectedly."));
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"partial \"").contains("\"error\"")
+                .contains("The model stopped unexpectedly.").endsWith("data: [DONE]\n\n");
+        assertThat(upstream.requests()).as("never retried after the first byte").hasSize(1);
+    }
+
+    @Test
+    void aMidStreamThrottlingFrameOnClaudeEndsTheRawTextStreamWithAnErrorEvent() throws Exception {
+        upstream.answer((req, resp) -> {
+            resp.setChunked(true).putHeader("Content-Type", EventStreamFrames.CONTENT_TYPE);
+            resp.write(EventStreamFrames.chunk(claudeDelta("partial ")));
+            resp.end(EventStreamFrames.exception("throttlingException", "Too many tokens, please wait."));
+        });
+        HttpResponse<InputStream> response = postRaw("/v2/code/generations", """
+                {"current_file":{"file_name":"a.py","content_above_cursor":"x","content_below_cursor":""},
+                 "prompt_version":2,"prompt":"Write f.","stream":true}""");
+        String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(body).startsWith("partial ").contains("event: error").contains("Too many tokens");
+        assertThat(upstream.requests()).hasSize(1);
+    }
+
+    static void throttled(HttpServerResponse resp) {
+        resp.setStatusCode(429).putHeader("Content-Type", "application/json")
+                .putHeader("x-amzn-ErrorType", "ThrottlingException")
+                .end("{\"message\":\"Too many requests, please wait before trying again.\"}");
+    }
+
+    static String claudeDelta(String text) {
+        return "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+                + JSON.valueToTree(text) + "}}";
+    }
+
     static void converseStream(HttpServerResponse resp, List<String> texts) {
         resp.setChunked(true).putHeader("Content-Type", EventStreamFrames.CONTENT_TYPE);
         resp.write(EventStreamFrames.event("messageStart", "{\"role\":\"assistant\",\"p\":\"abc\"}"));
+        converseDeltas(resp, texts);
+    }
+
+    static void converseDeltas(HttpServerResponse resp, List<String> texts) {
         for (String t : texts) {
             resp.write(EventStreamFrames.event("contentBlockDelta",
                     "{\"contentBlockIndex\":0,\"delta\":{\"text\":" + JSON.valueToTree(t) + "},\"p\":\"abc\"}"));
         }
+    }
+
+    static Buffer converseEnd(String stopReason, int in, int out) {
+        return Buffer.buffer()
+                .appendBuffer(EventStreamFrames.event("contentBlockStop", "{\"contentBlockIndex\":0}"))
+                .appendBuffer(EventStreamFrames.event("messageStop", "{\"stopReason\":\"" + stopReason + "\"}"))
+                .appendBuffer(EventStreamFrames.event("metadata", "{\"usage\":{\"inputTokens\":" + in
+                        + ",\"outputTokens\":" + out + ",\"totalTokens\":" + (in + out)
+                        + "},\"metrics\":{\"latencyMs\":5}}"));
+    }
+
+    static HttpResponse<InputStream> postRaw(String path, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.uri(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Reads the raw stream until it ends with the expected text (blocks only as long as the gateway holds back). */
+    static String readUntil(InputStream in, String expected) throws Exception {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        while (!seen.toString(StandardCharsets.UTF_8).endsWith(expected)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("the stream ended before '" + expected + "': " + seen);
+            }
+            seen.write(b);
+        }
+        return seen.toString(StandardCharsets.UTF_8);
     }
 }
