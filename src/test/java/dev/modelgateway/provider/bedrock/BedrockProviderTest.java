@@ -54,6 +54,7 @@ class BedrockProviderTest {
              "stopReason":"max_tokens","usage":{"inputTokens":20,"outputTokens":5,"totalTokens":25},"metrics":{"latencyMs":9}}""";
 
     static CaptureServer upstream;
+    static CaptureServer sts;
     static GatewayTestServer gateway;
 
     static String entry(String alias, String model, String extra) {
@@ -71,6 +72,7 @@ class BedrockProviderTest {
     @BeforeAll
     static void start() {
         upstream = new CaptureServer();
+        sts = new CaptureServer().answer((req, resp) -> resp.putHeader("Content-Type", "text/xml").end(ASSUMED));
         gateway = GatewayTestServer.start("model_list:\n"
                 + entry("claude", "bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0", "")
                 + entry("claude-35", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", "")
@@ -80,6 +82,11 @@ class BedrockProviderTest {
                 + entry("claude-converse", "bedrock/converse/us.anthropic.claude-sonnet-4-20250514-v1:0", "")
                 + entry("llama-wrong-secret", "bedrock/meta.llama3-3-70b-instruct-v1:0", "")
                         .replace("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "not-the-secret-the-server-knows")
+                + entry("llama-session", "bedrock/meta.llama3-3-70b-instruct-v1:0",
+                        "      aws_session_token: session-token-test\n")
+                + entry("llama-role", "bedrock/meta.llama3-3-70b-instruct-v1:0",
+                        "      aws_role_name: arn:aws:iam::123456789012:role/gateway\n"
+                        + "      aws_sts_endpoint: " + sts.baseUrl() + "\n")
                 + "features:\n  code_generations: claude\n  chat: llama\n");
     }
 
@@ -87,6 +94,7 @@ class BedrockProviderTest {
     static void stop() {
         gateway.close();
         upstream.close();
+        sts.close();
     }
 
     @BeforeEach
@@ -360,6 +368,50 @@ class BedrockProviderTest {
         assertThat(body).startsWith("partial ").contains("event: error").contains("Too many tokens");
         assertThat(upstream.requests()).hasSize(1);
     }
+
+    @Test
+    void staticKeysWithASessionTokenSendTheToken() {
+        upstream.answerJson(200, CONVERSE_ANSWER);
+        gateway.post("/v1/chat/completions", CHAT.formatted("llama-session", ""));
+        CaptureServer.Captured sent = upstream.last();
+        assertThat(sent.header("x-amz-security-token")).isEqualTo("session-token-test");
+        assertThat(sent.header("authorization")).contains("x-amz-security-token");
+        assertThat(SigV4Verifier.verify(sent, upstream.baseUrl(), AKID, SECRET)).isTrue();
+    }
+
+    @Test
+    void awsRoleNameIsAssumedThroughStsAndItsCredentialsSignTheCall() {
+        upstream.answerJson(200, CONVERSE_ANSWER);
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama-role", ""));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        CaptureServer.Captured assume = sts.last();
+        assertThat(assume.body()).contains("Action=AssumeRole")
+                .contains("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fgateway");
+        assertThat(SigV4Verifier.verify(assume, sts.baseUrl(), AKID, SECRET)).as("STS call signed by the base keys")
+                .isTrue();
+        CaptureServer.Captured sent = upstream.last();
+        assertThat(sent.header("x-amz-security-token")).isEqualTo("assumed-session-token");
+        assertThat(SigV4Verifier.verify(sent, upstream.baseUrl(), "ASIAASSUMEDEXAMPLE", "assumed-secret"))
+                .as("Bedrock call signed by the assumed role's credentials").isTrue();
+    }
+
+    static final String ASSUMED = """
+            <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+              <AssumeRoleResult>
+                <Credentials>
+                  <AccessKeyId>ASIAASSUMEDEXAMPLE</AccessKeyId>
+                  <SecretAccessKey>assumed-secret</SecretAccessKey>
+                  <SessionToken>assumed-session-token</SessionToken>
+                  <Expiration>2099-01-01T00:00:00Z</Expiration>
+                </Credentials>
+                <AssumedRoleUser>
+                  <AssumedRoleId>AROAEXAMPLE:model-gateway</AssumedRoleId>
+                  <Arn>arn:aws:sts::123456789012:assumed-role/gateway/model-gateway</Arn>
+                </AssumedRoleUser>
+              </AssumeRoleResult>
+              <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
+            </AssumeRoleResponse>""";
 
     static void throttled(HttpServerResponse resp) {
         resp.setStatusCode(429).putHeader("Content-Type", "application/json")
