@@ -22,6 +22,7 @@ import dev.modelgateway.provider.ModelProvider;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ModelResponse;
 import dev.modelgateway.provider.Retrier;
+import dev.modelgateway.provider.UpstreamErrors;
 import dev.modelgateway.provider.UpstreamSettings;
 import dev.modelgateway.stream.StreamListener;
 
@@ -146,31 +147,48 @@ public final class BedrockProvider implements ModelProvider {
         }
         Supplier<CompletableFuture<Void>> attempt = () -> {
             CompletableFuture<Void> accepted = new CompletableFuture<>();
+            CompletableFuture<CompletableFuture<Void>> call = new CompletableFuture<>();
+            StreamWatchdog guarded = new StreamWatchdog(vertx, upstream.firstTokenTimeout(), listener, dog -> {
+                failed(accepted, dog, UpstreamErrors.timeout(BedrockErrors.PROVIDER));
+                call.thenAccept(whole -> whole.cancel(true));
+            });
             CompletableFuture<Void> whole;
             Runnable ended;
             if (api == Api.INVOKE) {
-                BedrockInvoke.Stream s = new BedrockInvoke.Stream(listener);
+                BedrockInvoke.Stream s = new BedrockInvoke.Stream(guarded);
                 whole = c.async().invokeModelWithResponseStream(BedrockInvoke.streamRequest(r, modelId).toBuilder()
                         .overrideConfiguration(timeout(r)).build(), s.handler(accepted));
                 ended = s::ended;
             } else {
-                BedrockConverse.Stream s = new BedrockConverse.Stream(listener);
+                BedrockConverse.Stream s = new BedrockConverse.Stream(guarded);
                 whole = c.async().converseStream(BedrockConverse.streamRequest(r, modelId).toBuilder()
                         .overrideConfiguration(timeout(r)).build(), s.handler(accepted));
                 ended = s::ended;
             }
+            call.complete(whole);
             whole.whenComplete((ok, error) -> {
                 if (error == null) {
                     accepted.complete(null);
                     ended.run();
-                } else if (!accepted.completeExceptionally(BedrockErrors.map(error))) {
-                    // Bedrock had accepted the call: the failure is mid-stream (an exception frame), not retried
-                    listener.onError(finalError(BedrockErrors.map(error)));
+                } else {
+                    failed(accepted, guarded, BedrockErrors.map(error));
                 }
             });
             return accepted;
         };
         return finalError(retrier.call(BedrockErrors.PROVIDER, attempt));
+    }
+
+    /**
+     * Before Bedrock accepted the stream the failure goes to the retrier; after, it is mid-stream (an exception
+     * frame, a stall): the client's stream ends with an error event and nothing is retried.
+     */
+    private void failed(CompletableFuture<Void> accepted, StreamWatchdog guarded, GatewayException error) {
+        if (accepted.completeExceptionally(error)) {
+            guarded.cancel();
+        } else {
+            guarded.onError(finalError(error));
+        }
     }
 
     private AwsRequestOverrideConfiguration timeout(ModelRequest r) {

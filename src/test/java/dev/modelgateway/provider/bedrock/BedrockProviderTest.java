@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -87,7 +88,8 @@ class BedrockProviderTest {
                 + entry("llama-role", "bedrock/meta.llama3-3-70b-instruct-v1:0",
                         "      aws_role_name: arn:aws:iam::123456789012:role/gateway\n"
                         + "      aws_sts_endpoint: " + sts.baseUrl() + "\n")
-                + "features:\n  code_generations: claude\n  chat: llama\n");
+                + "features:\n  code_generations: claude\n  chat: llama\n",
+                Map.of("gateway.upstream.first-token-timeout", "1s"));
     }
 
     @AfterAll
@@ -412,6 +414,16 @@ class BedrockProviderTest {
               </AssumeRoleResult>
               <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
             </AssumeRoleResponse>""";
+
+    @Test
+    void aStreamThatStallsAfterItsFirstTokenEndsWithATimeoutErrorEvent() {
+        upstream.answer((req, resp) -> converseStream(resp, List.of("partial ")));
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"partial \"").contains("did not answer in time")
+                .endsWith("data: [DONE]\n\n");
+        assertThat(upstream.requests()).hasSize(1);
+    }
 
     static void throttled(HttpServerResponse resp) {
         resp.setStatusCode(429).putHeader("Content-Type", "application/json")
