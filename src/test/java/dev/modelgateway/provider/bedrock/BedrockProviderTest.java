@@ -88,7 +88,8 @@ class BedrockProviderTest {
                 + entry("llama-role", "bedrock/meta.llama3-3-70b-instruct-v1:0",
                         "      aws_role_name: arn:aws:iam::123456789012:role/gateway\n"
                         + "      aws_sts_endpoint: " + sts.baseUrl() + "\n")
-                + "features:\n  code_generations: claude\n  chat: llama\n",
+                + entry("mixtral", "bedrock/mixtral-8x7b", "")
+                + "features:\n  code_generations: claude\n  chat: llama\n  code_completions: mixtral\n",
                 Map.of("gateway.upstream.first-token-timeout", "1s"));
     }
 
@@ -423,6 +424,24 @@ class BedrockProviderTest {
         assertThat(response.body()).contains("\"content\":\"partial \"").contains("did not answer in time")
                 .endsWith("data: [DONE]\n\n");
         assertThat(upstream.requests()).hasSize(1);
+    }
+
+    @Test
+    void mistralFillInTheMiddleBecomesAConverseChatAskingForTheGap() throws Exception {
+        upstream.answerJson(200, CONVERSE_ANSWER);
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file":{"file_name":"fib.py","content_above_cursor":"def fibonacci(n):\\n    ",
+                 "content_below_cursor":"\\n\\nprint(fibonacci(10))\\n"}}""");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).at("/choices/0/text").asText()).isEqualTo("Routes bend like dunes");
+        CaptureServer.Captured sent = upstream.last();
+        assertThat(sent.rawPath()).isEqualTo("/model/mistral.mixtral-8x7b-instruct-v0%3A1/converse");
+        JsonNode body = JSON.readTree(sent.body());
+        assertThat(body.at("/system/0/text").asText()).contains("only the code");
+        assertThat(body.at("/messages/0/content/0/text").asText())
+                .contains("<prefix>def fibonacci(n):\n    </prefix>")
+                .contains("<suffix>\n\nprint(fibonacci(10))\n</suffix>");
+        assertThat(body.at("/inferenceConfig/maxTokens").asInt()).isEqualTo(128);
     }
 
     static void throttled(HttpServerResponse resp) {
