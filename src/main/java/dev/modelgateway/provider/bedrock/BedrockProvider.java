@@ -48,14 +48,12 @@ import dev.modelgateway.stream.StreamListener;
  */
 public final class BedrockProvider implements ModelProvider {
 
-    private final CamelContext camel;
     private final Vertx vertx;
     private final Retrier retrier;
     private final UpstreamSettings upstream;
     private final BedrockClients clients;
 
     public BedrockProvider(CamelContext camel, Vertx vertx, UpstreamSettings upstream) {
-        this.camel = camel;
         this.vertx = vertx;
         this.upstream = upstream;
         this.retrier = new Retrier(vertx, upstream);
@@ -92,18 +90,28 @@ public final class BedrockProvider implements ModelProvider {
                 || model.family() != null && model.family().startsWith("claude");
     }
 
+    /** A request as Bedrock takes it (FIM turned into chat), the API, the id as written and the clients to use. */
+    private record Target(ModelRequest request, Api api, String modelId, BedrockClients.Clients clients) {
+    }
+
+    private Target target(ModelRequest request) {
+        ModelRequest r = FimAsChat.toChat(request);
+        return new Target(r, api(r.model()), r.model().servedName(),
+                clients.forSettings(BedrockSettings.of(r.model())));
+    }
+
     @Override
     public CompletableFuture<ModelResponse> complete(ModelRequest request) {
-        ModelRequest r = FimAsChat.toChat(request);
-        String modelId = r.model().servedName();
-        BedrockClients.Clients c;
-        Api api;
+        Target t;
         try {
-            api = api(r.model());
-            c = clients.forSettings(BedrockSettings.of(r.model()));
+            t = target(request);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(BedrockErrors.map(e));
         }
+        ModelRequest r = t.request();
+        String modelId = t.modelId();
+        BedrockClients.Clients c = t.clients();
+        Api api = t.api();
         Supplier<CompletableFuture<ModelResponse>> attempt = api == Api.INVOKE
                 ? () -> c.async().invokeModel(BedrockInvoke.request(r, modelId).toBuilder()
                         .overrideConfiguration(timeout(r)).build())
@@ -135,16 +143,16 @@ public final class BedrockProvider implements ModelProvider {
 
     @Override
     public CompletableFuture<Void> stream(ModelRequest request, StreamListener listener) {
-        ModelRequest r = FimAsChat.toChat(request);
-        String modelId = r.model().servedName();
-        BedrockClients.Clients c;
-        Api api;
+        Target t;
         try {
-            api = api(r.model());
-            c = clients.forSettings(BedrockSettings.of(r.model()));
+            t = target(request);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(BedrockErrors.map(e));
         }
+        ModelRequest r = t.request();
+        String modelId = t.modelId();
+        BedrockClients.Clients c = t.clients();
+        Api api = t.api();
         Supplier<CompletableFuture<Void>> attempt = () -> {
             CompletableFuture<Void> accepted = new CompletableFuture<>();
             CompletableFuture<CompletableFuture<Void>> call = new CompletableFuture<>();
