@@ -89,6 +89,8 @@ class BedrockProviderTest {
                         "      aws_role_name: arn:aws:iam::123456789012:role/gateway\n"
                         + "      aws_sts_endpoint: " + sts.baseUrl() + "\n")
                 + entry("mixtral", "bedrock/mixtral-8x7b", "")
+                + entry("claude-invoke", "bedrock/invoke/claude-3-5-sonnet", "")
+                + entry("llama-invoke", "bedrock/invoke/meta.llama3-3-70b-instruct-v1:0", "")
                 + "features:\n  code_generations: claude\n  chat: llama\n  code_completions: mixtral\n",
                 Map.of("gateway.upstream.first-token-timeout", "1s"));
     }
@@ -175,6 +177,21 @@ class BedrockProviderTest {
         assertThat(upstream.last().rawPath())
                 .isEqualTo("/model/us.anthropic.claude-sonnet-4-20250514-v1%3A0/converse");
         Golden.load("bedrock_converse/chat.json").assertSameBody(upstream.last().body());
+    }
+
+    @Test
+    void invokeFlavourUsesInvokeModelForClaudeAndRefusesFamiliesWithoutAMappedBody() throws Exception {
+        upstream.answerJson(200, CLAUDE_ANSWER);
+        HttpResponse<String> claude = gateway.post("/v1/chat/completions", CHAT.formatted("claude-invoke", ""));
+        assertThat(claude.statusCode()).as(claude.body()).isEqualTo(200);
+        Golden.load("bedrock_converse/invoke-claude.json").assertMatches(upstream.last());
+
+        upstream.requests().clear();
+        HttpResponse<String> llama = gateway.post("/v1/chat/completions", CHAT.formatted("llama-invoke", ""));
+        assertThat(llama.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(llama.body()).at("/error/message").asText())
+                .contains("bedrock/converse/meta.llama3-3-70b-instruct-v1:0");
+        assertThat(upstream.requests()).isEmpty();
     }
 
     @Test
@@ -368,7 +385,8 @@ class BedrockProviderTest {
                 {"current_file":{"file_name":"a.py","content_above_cursor":"x","content_below_cursor":""},
                  "prompt_version":2,"prompt":"Write f.","stream":true}""");
         String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(body).startsWith("partial ").contains("event: error").contains("Too many tokens");
+        assertThat(body).startsWith("partial ").contains("event: error").contains("Too many tokens")
+                .contains("\"status\":429");
         assertThat(upstream.requests()).hasSize(1);
     }
 
