@@ -61,8 +61,12 @@ final class BedrockErrors {
         }
         if (t instanceof SdkClientException sce) {
             String why = sce.getMessage() == null ? sce.getClass().getSimpleName() : sce.getMessage();
-            if (why.toLowerCase().contains("timed out") || why.toLowerCase().contains("timeout")) {
+            String lower = why.toLowerCase();
+            if (lower.contains("timed out") || lower.contains("timeout")) {
                 return UpstreamErrors.timeout(PROVIDER);
+            }
+            if (lower.contains("unmarshall") || lower.contains("parse")) {
+                return UpstreamErrors.garbage(PROVIDER, cut(why));
             }
             return new GatewayException(503, "upstream_unavailable", "could not call " + PROVIDER + ": "
                     + cut(why), null, null);

@@ -462,6 +462,13 @@ class BedrockProviderTest {
         assertThat(body.at("/inferenceConfig/maxTokens").asInt()).isEqualTo(128);
     }
 
+    @Test
+    void anUnreadableAnswerIsA502() {
+        upstream.answer((req, resp) -> resp.putHeader("Content-Type", "application/json").end("<html>proxy</html>"));
+        assertThat(gateway.post("/v1/chat/completions", CHAT.formatted("llama", "")).statusCode()).isEqualTo(502);
+        assertThat(gateway.post("/v1/chat/completions", CHAT.formatted("claude", "")).statusCode()).isEqualTo(502);
+    }
+
     static void throttled(HttpServerResponse resp) {
         resp.setStatusCode(429).putHeader("Content-Type", "application/json")
                 .putHeader("x-amzn-ErrorType", "ThrottlingException")
