@@ -2,7 +2,6 @@ package dev.modelgateway.provider.bedrock;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
@@ -111,7 +110,6 @@ final class BedrockConverse {
     /**
      * Relays converse-stream events live: {@code contentBlockDelta} text at once; {@code messageStop} and
      * {@code metadata} (which follows it) give stop reason and usage, reported when the stream has ended.
-     * {@code accepted} completes when Bedrock has answered 2xx, before any event.
      */
     static final class Stream {
         private final StreamListener listener;
@@ -122,9 +120,8 @@ final class BedrockConverse {
             this.listener = listener;
         }
 
-        ConverseStreamResponseHandler handler(CompletableFuture<Void> accepted) {
+        ConverseStreamResponseHandler handler() {
             return ConverseStreamResponseHandler.builder()
-                    .onResponse(response -> accepted.complete(null))
                     .subscriber(ConverseStreamResponseHandler.Visitor.builder()
                             .onContentBlockDelta(e -> {
                                 if (e.delta() != null && e.delta().text() != null) {

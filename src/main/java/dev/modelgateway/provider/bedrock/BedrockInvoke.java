@@ -1,7 +1,5 @@
 package dev.modelgateway.provider.bedrock;
 
-import java.util.concurrent.CompletableFuture;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import software.amazon.awssdk.core.SdkBytes;
@@ -64,9 +62,8 @@ final class BedrockInvoke {
             this.listener = listener;
         }
 
-        InvokeModelWithResponseStreamResponseHandler handler(CompletableFuture<Void> accepted) {
+        InvokeModelWithResponseStreamResponseHandler handler() {
             return InvokeModelWithResponseStreamResponseHandler.builder()
-                    .onResponse(response -> accepted.complete(null))
                     .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
                             .onChunk(chunk -> state.onEvent(null, json(chunk.bytes()), listener))
                             .build())

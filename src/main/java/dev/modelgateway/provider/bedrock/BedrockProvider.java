@@ -43,8 +43,8 @@ import dev.modelgateway.stream.StreamListener;
  * <li>streams (invoke-with-response-stream, converse-stream): the SDK async client with a response handler, because
  * the component's streaming operations return only once the whole stream has arrived.</li>
  * </ul>
- * Retries (throttling, ModelNotReady, timeouts, 5xx) are the gateway's {@link Retrier}, and only until Bedrock has
- * accepted a stream, never after its first event.
+ * Retries (throttling, ModelNotReady, timeouts, 5xx) are the gateway's {@link Retrier}, and only until the stream's
+ * first text, never after it: an exception frame before any text is retried like an HTTP error.
  */
 public final class BedrockProvider implements ModelProvider {
 
@@ -156,7 +156,8 @@ public final class BedrockProvider implements ModelProvider {
         Supplier<CompletableFuture<Void>> attempt = () -> {
             CompletableFuture<Void> accepted = new CompletableFuture<>();
             CompletableFuture<CompletableFuture<Void>> call = new CompletableFuture<>();
-            StreamWatchdog guarded = new StreamWatchdog(vertx, upstream.firstTokenTimeout(), listener, dog -> {
+            StreamWatchdog guarded = new StreamWatchdog(vertx, upstream.firstTokenTimeout(), listener,
+                    () -> accepted.complete(null), dog -> {
                 failed(accepted, dog, UpstreamErrors.timeout(BedrockErrors.PROVIDER));
                 call.thenAccept(whole -> whole.cancel(true));
             });
@@ -165,12 +166,12 @@ public final class BedrockProvider implements ModelProvider {
             if (api == Api.INVOKE) {
                 BedrockInvoke.Stream s = new BedrockInvoke.Stream(guarded);
                 whole = c.async().invokeModelWithResponseStream(BedrockInvoke.streamRequest(r, modelId).toBuilder()
-                        .overrideConfiguration(timeout(r)).build(), s.handler(accepted));
+                        .overrideConfiguration(timeout(r)).build(), s.handler());
                 ended = s::ended;
             } else {
                 BedrockConverse.Stream s = new BedrockConverse.Stream(guarded);
                 whole = c.async().converseStream(BedrockConverse.streamRequest(r, modelId).toBuilder()
-                        .overrideConfiguration(timeout(r)).build(), s.handler(accepted));
+                        .overrideConfiguration(timeout(r)).build(), s.handler());
                 ended = s::ended;
             }
             call.complete(whole);
@@ -188,8 +189,8 @@ public final class BedrockProvider implements ModelProvider {
     }
 
     /**
-     * Before Bedrock accepted the stream the failure goes to the retrier; after, it is mid-stream (an exception
-     * frame, a stall): the client's stream ends with an error event and nothing is retried.
+     * Before the first text the failure goes to the retrier; after, it is mid-stream (an exception frame, a stall):
+     * the client's stream ends with an error event and nothing is retried.
      */
     private void failed(CompletableFuture<Void> accepted, StreamWatchdog guarded, GatewayException error) {
         if (accepted.completeExceptionally(error)) {

@@ -11,9 +11,10 @@ import dev.modelgateway.provider.Usage;
 import dev.modelgateway.stream.StreamListener;
 
 /**
- * Guards one Bedrock stream: ends it exactly once, and gives up when no text arrives within the first-token timeout
- * (gateway.upstream.first-token-timeout, also the limit between tokens). The SDK's own timeouts cannot say this:
- * its read timeout must allow a whole unary answer.
+ * Guards one Bedrock stream: marks the moment its first text arrives (until then a failure, even an exception frame
+ * after the HTTP 200, may still be retried, since the client has seen nothing), ends it exactly once, and gives up
+ * when no text arrives within the first-token timeout (gateway.upstream.first-token-timeout, also the limit between
+ * tokens). The SDK's own timeouts cannot say this: its read timeout must allow a whole unary answer.
  */
 final class StreamWatchdog implements StreamListener {
 
@@ -21,10 +22,14 @@ final class StreamWatchdog implements StreamListener {
     private final long idleMillis;
     private final StreamListener listener;
     private final Consumer<StreamWatchdog> onIdle;
+    private final Runnable onFirstText;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long timer = -1;
 
-    StreamWatchdog(Vertx vertx, Duration idle, StreamListener listener, Consumer<StreamWatchdog> onIdle) {
+    StreamWatchdog(Vertx vertx, Duration idle, StreamListener listener, Runnable onFirstText,
+            Consumer<StreamWatchdog> onIdle) {
+        this.onFirstText = onFirstText;
         this.vertx = vertx;
         this.idleMillis = Math.max(1, idle.toMillis());
         this.listener = listener;
@@ -60,6 +65,9 @@ final class StreamWatchdog implements StreamListener {
     public void onText(String text) {
         if (!ended.get()) {
             arm();
+            if (started.compareAndSet(false, true)) {
+                onFirstText.run();
+            }
             listener.onText(text);
         }
     }
@@ -80,7 +88,7 @@ final class StreamWatchdog implements StreamListener {
         }
     }
 
-    /** Stops the clock without telling the listener (the attempt failed before Bedrock accepted it). */
+    /** Stops the clock without telling the listener (the attempt failed before its first text: it is retried). */
     void cancel() {
         ended.set(true);
         disarm();

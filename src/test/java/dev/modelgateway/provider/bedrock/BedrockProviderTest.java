@@ -348,6 +348,25 @@ class BedrockProviderTest {
     }
 
     @Test
+    void anExceptionFrameBeforeAnyTextIsRetriedLikeAnHttpError() {
+        AtomicInteger calls = new AtomicInteger();
+        upstream.answer((req, resp) -> {
+            if (calls.incrementAndGet() == 1) {
+                resp.setChunked(true).putHeader("Content-Type", EventStreamFrames.CONTENT_TYPE);
+                resp.write(EventStreamFrames.event("messageStart", "{\"role\":\"assistant\"}"));
+                resp.end(EventStreamFrames.exception("throttlingException", "Too many tokens, please wait."));
+            } else {
+                converseStream(resp, List.of("ok"));
+                resp.end(converseEnd("end_turn", 1, 1));
+            }
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"ok\"").doesNotContain("error");
+        assertThat(upstream.requests()).hasSize(2);
+    }
+
+    @Test
     void validationExceptionIsAClear400NamingBedrocksReason() throws Exception {
         upstream.answer((req, resp) -> resp.setStatusCode(400).putHeader("Content-Type", "application/json")
                 .putHeader("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/")
