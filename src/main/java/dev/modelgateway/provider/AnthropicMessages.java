@@ -79,7 +79,7 @@ public final class AnthropicMessages {
         String message = provider + " reported " + type + ": " + error.path("message").asText("no message");
         return switch (type) {
             case "rate_limit_error" -> new GatewayException(429, "rate_limit_error", "upstream rate limit: " + message,
-                    "1", null);
+                    null, null);
             case "overloaded_error", "api_error" -> new GatewayException(503, "upstream_unavailable",
                     "upstream failed: " + message);
             case "invalid_request_error", "not_found_error", "request_too_large" -> new GatewayException(400,
