@@ -33,6 +33,7 @@ import dev.modelgateway.prompt.PromptRegistry;
 import dev.modelgateway.provider.ProviderCall;
 import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.provider.UpstreamSettings;
+import dev.modelgateway.provider.bedrock.BedrockProvider;
 import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
 import dev.modelgateway.provider.vertex.VertexProvider;
 
@@ -83,6 +84,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
         bind(context, "vertexCall", new ProviderCall(new VertexProvider(http)));
+        bind(context, "bedrockCall", new ProviderCall(new BedrockProvider(context, vertx, upstream)));
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),

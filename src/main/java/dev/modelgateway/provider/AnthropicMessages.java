@@ -1,8 +1,5 @@
 package dev.modelgateway.provider;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -37,7 +34,7 @@ public final class AnthropicMessages {
             body.put("system", system);
         }
         ArrayNode messages = body.putArray("messages");
-        for (ChatMessage m : turns(r.conversation())) {
+        for (ChatMessage m : ChatTurns.alternating(r.conversation())) {
             messages.addObject().put("role", m.role()).put("content", m.content());
         }
         if (p.temperature() != null) {
@@ -51,21 +48,6 @@ public final class AnthropicMessages {
             p.stop().forEach(stop::add);
         }
         return body;
-    }
-
-    /** Claude wants alternating turns: consecutive turns of one role are joined. */
-    private static List<ChatMessage> turns(List<ChatMessage> conversation) {
-        List<ChatMessage> out = new ArrayList<>();
-        for (ChatMessage m : conversation) {
-            String role = "assistant".equals(m.role()) ? "assistant" : "user";
-            if (!out.isEmpty() && out.get(out.size() - 1).role().equals(role)) {
-                ChatMessage last = out.remove(out.size() - 1);
-                out.add(new ChatMessage(role, last.content() + "\n\n" + m.content()));
-            } else {
-                out.add(new ChatMessage(role, m.content()));
-            }
-        }
-        return out;
     }
 
     /** A whole Messages response: text blocks joined, stop reason normalised, usage. */
