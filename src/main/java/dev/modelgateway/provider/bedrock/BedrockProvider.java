@@ -160,7 +160,7 @@ public final class BedrockProvider implements ModelProvider {
                     () -> accepted.complete(null), dog -> {
                 failed(accepted, dog, UpstreamErrors.timeout(BedrockErrors.PROVIDER));
                 call.thenAccept(whole -> whole.cancel(true));
-            });
+            }, () -> call.thenAccept(whole -> whole.cancel(true)));
             CompletableFuture<Void> whole;
             Runnable ended;
             if (api == Api.INVOKE) {

@@ -23,13 +23,15 @@ final class StreamWatchdog implements StreamListener {
     private final StreamListener listener;
     private final Consumer<StreamWatchdog> onIdle;
     private final Runnable onFirstText;
+    private final Runnable onHangUp;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long timer = -1;
 
     StreamWatchdog(Vertx vertx, Duration idle, StreamListener listener, Runnable onFirstText,
-            Consumer<StreamWatchdog> onIdle) {
+            Consumer<StreamWatchdog> onIdle, Runnable onHangUp) {
         this.onFirstText = onFirstText;
+        this.onHangUp = onHangUp;
         this.vertx = vertx;
         this.idleMillis = Math.max(1, idle.toMillis());
         this.listener = listener;
@@ -63,6 +65,12 @@ final class StreamWatchdog implements StreamListener {
 
     @Override
     public void onText(String text) {
+        if (!ended.get() && listener.isCancelled()) {
+            // the client hung up: stop the call rather than stream a generation nobody reads
+            cancel();
+            onHangUp.run();
+            return;
+        }
         if (!ended.get()) {
             arm();
             if (started.compareAndSet(false, true)) {

@@ -1,6 +1,7 @@
 package dev.modelgateway.provider.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -257,6 +259,32 @@ class BedrockProviderTest {
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"finish_reason\":\"length\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":25"));
         assertThat(rest.get(rest.size() - 1)).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void aClientThatHangsUpStopsTheBedrockStream() {
+        CompletableFuture<Void> clientGone = new CompletableFuture<>();
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            resp.closeHandler(v -> upstreamClosed.complete(null));
+            converseStream(resp, List.of("first "));
+            // like a model, it goes on producing tokens until somebody closes the connection
+            clientGone.thenRun(() -> upstream.vertx().setPeriodic(20, id -> {
+                if (resp.closed()) {
+                    upstream.vertx().cancelTimer(id);
+                } else {
+                    converseDeltas(resp, List.of("more "));
+                }
+            }));
+        });
+        HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
+                CHAT.formatted("llama", ",\"stream\":true"));
+        Stream<String> body = response.body();
+        assertThat(body.filter(l -> l.startsWith("data: ")).findFirst()).hasValueSatisfying(
+                l -> assertThat(l).contains("\"content\":\"first \""));
+        body.close();
+        clientGone.complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(upstreamClosed::isDone);
     }
 
     @Test
