@@ -31,6 +31,7 @@ import dev.modelgateway.prompt.PromptRegistry;
 import dev.modelgateway.provider.ProviderCall;
 import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.provider.UpstreamSettings;
+import dev.modelgateway.provider.azure.AzureProvider;
 import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
 
 /**
@@ -77,6 +78,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "writeResponse", new ResponseWriter());
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
+        bind(context, "azureCall", new ProviderCall(new AzureProvider(http)));
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),
