@@ -36,7 +36,8 @@ public final class AzureProvider implements ModelProvider {
             AzureTarget target = AzureTarget.of(request);
             return headers(request.model(), target).thenCompose(headers ->
                     OpenAiCall.complete(http, target.provider(), target.url(), headers, target.body()));
-        } catch (GatewayException e) {
+        } catch (RuntimeException e) {
+            // a provider must not throw: the Camel step waits for the future
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -47,7 +48,8 @@ public final class AzureProvider implements ModelProvider {
             AzureTarget target = AzureTarget.of(request);
             return headers(request.model(), target).thenCompose(headers ->
                     OpenAiCall.stream(http, target.provider(), target.url(), headers, target.body(), listener));
-        } catch (GatewayException e) {
+        } catch (RuntimeException e) {
+            // a provider must not throw: the Camel step waits for the future
             return CompletableFuture.failedFuture(e);
         }
     }

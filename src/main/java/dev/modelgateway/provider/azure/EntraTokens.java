@@ -3,13 +3,14 @@ package dev.modelgateway.provider.azure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.azure.core.credential.AccessToken;
-import com.azure.core.credential.SimpleTokenCache;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.ClientSecretCredentialBuilder;
@@ -25,16 +26,16 @@ import dev.modelgateway.provider.UpstreamErrors;
 /**
  * Microsoft Entra tokens through azure-identity: client credentials ({@code tenant_id}, {@code client_id},
  * {@code client_secret}) or a managed identity ({@code azure_use_managed_identity: true}, {@code client_id} for a
- * user-assigned one). One credential per distinct configuration, behind azure-core's {@link SimpleTokenCache}: the
- * token is reused until shortly before it expires, refreshed once for all concurrent callers, and fetched without
- * blocking (the Mono is subscribed, never blocked on; azure-identity's HTTP runs on the gateway's Vert.x).
+ * user-assigned one). One credential per distinct configuration, each behind a {@link Cached} token: reused until
+ * shortly before it expires, refreshed once for all concurrent callers, and fetched without blocking (the Mono is
+ * subscribed, never blocked on; azure-identity's HTTP runs on the gateway's Vert.x).
  */
 final class EntraTokens {
 
     static final String DEFAULT_SCOPE = "https://cognitiveservices.azure.com/.default";
 
     private final Vertx vertx;
-    private final Map<String, SimpleTokenCache> caches = new ConcurrentHashMap<>();
+    private final Map<String, Cached> caches = new ConcurrentHashMap<>();
 
     EntraTokens(Vertx vertx) {
         this.vertx = vertx;
@@ -53,20 +54,66 @@ final class EntraTokens {
     /** A bearer token for the deployment; the future completes off the caller's thread when a fetch is needed. */
     CompletableFuture<String> token(ModelDeployment model) {
         String scope = model.param("azure_scope", DEFAULT_SCOPE);
-        SimpleTokenCache cache = caches.computeIfAbsent(key(model, scope), k -> {
-            TokenCredential credential = credential(model);
-            TokenRequestContext context = new TokenRequestContext().addScopes(scope);
-            return new SimpleTokenCache(() -> credential.getToken(context));
-        });
+        Cached cached = caches.computeIfAbsent(key(model, scope),
+                k -> new Cached(credential(model), new TokenRequestContext().addScopes(scope)));
         CompletableFuture<String> result = new CompletableFuture<>();
-        cache.getToken().map(AccessToken::getToken).toFuture().whenComplete((token, error) -> {
+        cached.get().whenComplete((token, error) -> {
             if (error != null) {
                 result.completeExceptionally(failure(model, error));
             } else {
-                result.complete(token);
+                result.complete(token.getToken());
             }
         });
         return result;
+    }
+
+    /**
+     * One credential's token. azure-core's SimpleTokenCache waits 30 s between refresh attempts even for an expired
+     * token, which stalls requests after a short-lived token; this one refreshes as soon as the token is due.
+     */
+    static final class Cached {
+        /** Refresh this long before expiry, at most half the token's lifetime. */
+        private static final Duration MARGIN = Duration.ofMinutes(5);
+
+        private final TokenCredential credential;
+        private final TokenRequestContext context;
+        private AccessToken token;
+        private OffsetDateTime refreshAt;
+        private CompletableFuture<AccessToken> inFlight;
+
+        Cached(TokenCredential credential, TokenRequestContext context) {
+            this.credential = credential;
+            this.context = context;
+        }
+
+        synchronized CompletableFuture<AccessToken> get() {
+            OffsetDateTime now = OffsetDateTime.now();
+            if (token != null && now.isBefore(refreshAt)) {
+                return CompletableFuture.completedFuture(token);
+            }
+            CompletableFuture<AccessToken> fetch = inFlight;
+            if (fetch == null) {
+                fetch = credential.getToken(context).toFuture();
+                inFlight = fetch;
+                // may run at once, on this thread, if the credential answers synchronously
+                fetch.whenComplete((fresh, error) -> settle(fresh, now));
+            }
+            if (token != null && !token.isExpired()) {
+                // due for refresh but still valid: serve it while the new one is fetched
+                return CompletableFuture.completedFuture(token);
+            }
+            return fetch;
+        }
+
+        private synchronized void settle(AccessToken fresh, OffsetDateTime fetchedAt) {
+            inFlight = null;
+            if (fresh != null) {
+                token = fresh;
+                Duration lifetime = Duration.between(fetchedAt, fresh.getExpiresAt());
+                Duration margin = lifetime.dividedBy(2).compareTo(MARGIN) < 0 ? lifetime.dividedBy(2) : MARGIN;
+                refreshAt = fresh.getExpiresAt().minus(margin);
+            }
+        }
     }
 
     private TokenCredential credential(ModelDeployment model) {
