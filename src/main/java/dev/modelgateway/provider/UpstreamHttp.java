@@ -3,6 +3,7 @@ package dev.modelgateway.provider;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -54,7 +55,7 @@ public final class UpstreamHttp {
     /** POSTs and reads the whole answer, whatever its status. */
     public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        client.request(options(url, headers, settings.timeout().toMillis()))
+        onEventLoop(() -> client.request(options(url, headers, settings.timeout().toMillis()))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString(), resp.headers())))
                 .onComplete(ar -> {
@@ -63,7 +64,7 @@ public final class UpstreamHttp {
                     } else {
                         result.completeExceptionally(ar.cause());
                     }
-                });
+                }));
         return result;
     }
 
@@ -75,7 +76,7 @@ public final class UpstreamHttp {
             Buffer body) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
+        onEventLoop(() -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
                 .compose(req -> req.send(body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -91,8 +92,29 @@ public final class UpstreamHttp {
                                 resp.statusCode(), b.succeeded() ? b.result().toString() : "",
                                 retryAfter(resp.headers()))));
                     }
-                });
+                }));
         return result;
+    }
+
+    /**
+     * Starts a request on an event-loop context of this Vert.x. Called from elsewhere (a Camel worker thread, a timer
+     * of another Vert.x), the response's callbacks ran a turn later than its bytes, so a small answer's body could
+     * arrive before {@code body()} was asked for and be lost, leaving the call hanging until its idle timeout.
+     */
+    private void onEventLoop(Runnable request) {
+        runOnEventLoop(vertx, request);
+    }
+
+    /** Runs the action on the current event-loop context of this Vert.x, or on a fresh one. */
+    public static void runOnEventLoop(Vertx vertx, Runnable action) {
+        io.vertx.core.Context current = Vertx.currentContext();
+        if (current != null && current.owner() == vertx && current.isEventLoopContext()
+                && Context.isOnEventLoopThread()) {
+            action.run();
+        } else {
+            // never a worker context: its ordered queue may be the very one blocked waiting for this call
+            ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext().runOnContext(v -> action.run());
+        }
     }
 
     /** Retry-After in seconds from {@code retry-after-ms} (Azure) or {@code retry-after}. */

@@ -19,6 +19,8 @@ import io.vertx.core.net.PemTrustOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.modelgateway.provider.UpstreamHttp;
+
 /**
  * azure-core's HTTP client SPI on the gateway's own Vert.x: azure-identity's token requests run on the same event
  * loops as everything else instead of a second Netty and reactor-netty stack. Token answers are small, so bodies are
@@ -26,6 +28,7 @@ import reactor.core.publisher.Mono;
  */
 final class VertxAzureHttpClient implements HttpClient {
 
+    private final Vertx vertx;
     private final io.vertx.core.http.HttpClient client;
     private final long timeoutMillis;
 
@@ -38,6 +41,7 @@ final class VertxAzureHttpClient implements HttpClient {
         if (caBundle != null && !caBundle.isBlank()) {
             options.setTrustOptions(new PemTrustOptions().addCertPath(caBundle));
         }
+        this.vertx = vertx;
         this.client = vertx.createHttpClient(options);
         this.timeoutMillis = timeoutMillis;
     }
@@ -52,7 +56,8 @@ final class VertxAzureHttpClient implements HttpClient {
             request.getHeaders().forEach(h -> options.putHeader(h.getName(), h.getValue()));
             BinaryData data = request.getBodyAsBinaryData();
             Buffer body = data == null ? null : Buffer.buffer(data.toBytes());
-            client.request(options)
+            // MSAL calls from its own threads: start on an event loop so no byte of the answer is missed
+            UpstreamHttp.runOnEventLoop(vertx, () -> client.request(options)
                     .compose(req -> body == null ? req.send() : req.send(body))
                     .compose(resp -> resp.body().map(b -> {
                         HttpHeaders headers = new HttpHeaders();
@@ -65,7 +70,7 @@ final class VertxAzureHttpClient implements HttpClient {
                         } else {
                             sink.error(ar.cause());
                         }
-                    });
+                    }));
         });
     }
 
