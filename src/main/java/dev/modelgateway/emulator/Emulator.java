@@ -27,7 +27,7 @@ public final class Emulator extends ServiceSupport {
     private HttpServer server;
 
     public Emulator(Vertx vertx, String host, int port) {
-        this(vertx, host, port, List.of(new OpenAiSurface()));
+        this(vertx, host, port, List.of(new OpenAiSurface(), new AzureSurface()));
     }
 
     public Emulator(Vertx vertx, String host, int port, List<EmulatorSurface> surfaces) {

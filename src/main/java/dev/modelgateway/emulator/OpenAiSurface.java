@@ -28,6 +28,11 @@ public final class OpenAiSurface implements EmulatorSurface {
     }
 
     static void answer(RoutingContext ctx, boolean chat) {
+        answer(ctx, chat, null);
+    }
+
+    /** @param preamble an SSE event sent before the first chunk of a stream (Azure's prompt filter results), or null */
+    static void answer(RoutingContext ctx, boolean chat, String preamble) {
         JsonNode body;
         try {
             body = JSON.readTree(ctx.body().asString());
@@ -60,6 +65,9 @@ public final class OpenAiSurface implements EmulatorSurface {
             return;
         }
         HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+        if (preamble != null) {
+            response.write(preamble);
+        }
         String object = chat ? "chat.completion.chunk" : "text_completion";
         for (String piece : EmulatedText.chunks(text)) {
             ObjectNode chunk = envelope(id, object, created, model);
