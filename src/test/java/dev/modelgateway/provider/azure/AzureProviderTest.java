@@ -53,7 +53,7 @@ class AzureProviderTest {
     static CaptureServer limited;
     static GatewayTestServer gateway;
 
-    /** One gateway per JVM at a time: a second one started and stopped beside it left the first one hanging. */
+    /** One gateway for all cases: the rate-limit case needs a backoff cap above Retry-After's one second. */
     @BeforeAll
     static void start() {
         upstream = new CaptureServer();
@@ -171,6 +171,20 @@ class AzureProviderTest {
         assertThat(sent.query()).isEqualTo("api-version=2024-05-01-preview");
         assertThat(sent.header("extra-parameters")).isEqualTo("drop");
         assertThat(JSON.readTree(sent.body()).get("model").asText()).isEqualTo("Llama-3.3-70B-Instruct");
+    }
+
+    @Test
+    void textCompletionGoesToTheDeploymentsCompletionsRouteWithItsSuffix() throws Exception {
+        upstream.answerJson(200, "{\"choices\":[{\"index\":0,\"text\":\"return n\",\"finish_reason\":\"stop\"}]}");
+        HttpResponse<String> response = gateway.post("/v1/completions", "{\"model\":\"gpt-4o\",\"prompt\":"
+                + "\"def fibonacci(n):\\n    \",\"suffix\":\"\\n\\nprint(fibonacci(10))\\n\",\"max_tokens\":64}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        CaptureServer.Captured sent = upstream.last();
+        assertThat(sent.rawPath()).isEqualTo("/openai/deployments/gpt-4o/completions");
+        assertThat(sent.query()).isEqualTo("api-version=2024-10-21");
+        JsonNode body = JSON.readTree(sent.body());
+        assertThat(body.get("suffix").asText()).isEqualTo("\n\nprint(fibonacci(10))\n");
+        assertThat(body.get("model").asText()).isEqualTo("gpt-4o");
     }
 
     @Test
