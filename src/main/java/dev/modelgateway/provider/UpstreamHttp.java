@@ -2,6 +2,7 @@ package dev.modelgateway.provider;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -13,6 +14,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import dev.modelgateway.api.GatewayException;
+
 /**
  * The pooled, non-blocking HTTP client every HTTP-speaking provider shares. It runs on the Vert.x instance that also
  * serves the API, so no extra threads are involved in calling a model.
@@ -20,9 +23,19 @@ import io.vertx.core.http.RequestOptions;
 public final class UpstreamHttp {
 
     private final Vertx vertx;
-    private final HttpClient client;
     private final UpstreamSettings settings;
     private final Retrier retrier;
+    /**
+     * One client per event loop, each used only from its own loop's context. A response's future must complete on
+     * the context that owns its connection, so that a stream is paused before its first byte is dispatched: a call
+     * started from another context (Camel's worker, or a pooled connection of another loop) gets the future a task
+     * later, by which time a short answer may have been dispatched with no handler and dropped.
+     */
+    private final Lane[] lanes;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private record Lane(Context context, HttpClient client) {
+    }
 
     public UpstreamHttp(Vertx vertx, UpstreamSettings settings) {
         this.vertx = vertx;
@@ -33,7 +46,25 @@ public final class UpstreamHttp {
                 .setConnectTimeout(10_000)
                 .setTryUseCompression(false)
                 .setDecompressionSupported(true);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.lanes = new Lane[n];
+        for (int i = 0; i < n; i++) {
+            lanes[i] = new Lane(newEventLoopContext(vertx),
+                    vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(8, 64 / n))));
+        }
+    }
+
+    /** getOrCreateContext() on a thread outside Vert.x gives a new event-loop context (spread over the loops). */
+    private static Context newEventLoopContext(Vertx vertx) {
+        CompletableFuture<Context> ctx = new CompletableFuture<>();
+        new Thread(() -> ctx.complete(vertx.getOrCreateContext()), "upstream-context").start();
+        return ctx.join();
+    }
+
+    /** Runs a call on the next lane's loop, with that lane's client. */
+    private void onLane(java.util.function.Consumer<HttpClient> call) {
+        Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
+        lane.context().runOnContext(v -> call.accept(lane.client()));
     }
 
     /** An upstream answer read whole. */
@@ -55,7 +86,7 @@ public final class UpstreamHttp {
     /** POSTs and reads the whole answer, whatever its status. */
     public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        onEventLoop(() -> client.request(options(url, headers, settings.timeout().toMillis()))
+        onLane(client -> client.request(options(url, headers, settings.timeout().toMillis()))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString(), resp.headers())))
                 .onComplete(ar -> {
@@ -74,9 +105,21 @@ public final class UpstreamHttp {
      */
     public CompletableFuture<HttpClientResponse> openStream(String provider, String url, Map<String, String> headers,
             Buffer body) {
+        return openStream(url, headers, body, (status, text, retryAfter) -> UpstreamErrors.fromStatus(provider, status,
+                text, retryAfter));
+    }
+
+    /** Maps a refused call (status, body, Retry-After seconds) to the client's error, for providers that read more. */
+    public interface ErrorMapper {
+        GatewayException map(int status, String body, String retryAfter);
+    }
+
+    /** As {@link #openStream(String, String, Map, Buffer)}, with the provider's own error mapping. */
+    public CompletableFuture<HttpClientResponse> openStream(String url, Map<String, String> headers, Buffer body,
+            ErrorMapper errors) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        onEventLoop(() -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
+        onLane(client -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
                 .compose(req -> req.send(body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -88,33 +131,11 @@ public final class UpstreamHttp {
                         resp.pause();
                         result.complete(resp);
                     } else {
-                        resp.body().onComplete(b -> result.completeExceptionally(UpstreamErrors.fromStatus(provider,
-                                resp.statusCode(), b.succeeded() ? b.result().toString() : "",
-                                retryAfter(resp.headers()))));
+                        resp.body().onComplete(b -> result.completeExceptionally(errors.map(resp.statusCode(),
+                                b.succeeded() ? b.result().toString() : "", retryAfter(resp.headers()))));
                     }
                 }));
         return result;
-    }
-
-    /**
-     * Starts a request on an event-loop context of this Vert.x. Called from elsewhere (a Camel worker thread, a timer
-     * of another Vert.x), the response's callbacks ran a turn later than its bytes, so a small answer's body could
-     * arrive before {@code body()} was asked for and be lost, leaving the call hanging until its idle timeout.
-     */
-    private void onEventLoop(Runnable request) {
-        runOnEventLoop(vertx, request);
-    }
-
-    /** Runs the action on the current event-loop context of this Vert.x, or on a fresh one. */
-    public static void runOnEventLoop(Vertx vertx, Runnable action) {
-        io.vertx.core.Context current = Vertx.currentContext();
-        if (current != null && current.owner() == vertx && current.isEventLoopContext()
-                && Context.isOnEventLoopThread()) {
-            action.run();
-        } else {
-            // never a worker context: its ordered queue may be the very one blocked waiting for this call
-            ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext().runOnContext(v -> action.run());
-        }
     }
 
     /** Retry-After in seconds from {@code retry-after-ms} (Azure) or {@code retry-after}. */
@@ -138,6 +159,8 @@ public final class UpstreamHttp {
     }
 
     public void close() {
-        client.close();
+        for (Lane lane : lanes) {
+            lane.client().close();
+        }
     }
 }

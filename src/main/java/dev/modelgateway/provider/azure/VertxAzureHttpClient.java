@@ -3,6 +3,7 @@ package dev.modelgateway.provider.azure;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaders;
@@ -10,6 +11,7 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.BinaryData;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
@@ -19,8 +21,6 @@ import io.vertx.core.net.PemTrustOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.modelgateway.provider.UpstreamHttp;
-
 /**
  * azure-core's HTTP client SPI on the gateway's own Vert.x: azure-identity's token requests run on the same event
  * loops as everything else instead of a second Netty and reactor-netty stack. Token answers are small, so bodies are
@@ -28,7 +28,8 @@ import dev.modelgateway.provider.UpstreamHttp;
  */
 final class VertxAzureHttpClient implements HttpClient {
 
-    private final Vertx vertx;
+    /** The event-loop context every request starts on, so its answer's callbacks run as its bytes arrive. */
+    private final Context context;
     private final io.vertx.core.http.HttpClient client;
     private final long timeoutMillis;
 
@@ -41,7 +42,7 @@ final class VertxAzureHttpClient implements HttpClient {
         if (caBundle != null && !caBundle.isBlank()) {
             options.setTrustOptions(new PemTrustOptions().addCertPath(caBundle));
         }
-        this.vertx = vertx;
+        this.context = eventLoopContext(vertx);
         this.client = vertx.createHttpClient(options);
         this.timeoutMillis = timeoutMillis;
     }
@@ -56,8 +57,8 @@ final class VertxAzureHttpClient implements HttpClient {
             request.getHeaders().forEach(h -> options.putHeader(h.getName(), h.getValue()));
             BinaryData data = request.getBodyAsBinaryData();
             Buffer body = data == null ? null : Buffer.buffer(data.toBytes());
-            // MSAL calls from its own threads: start on an event loop so no byte of the answer is missed
-            UpstreamHttp.runOnEventLoop(vertx, () -> client.request(options)
+            // MSAL calls from its own threads: start on the client's event loop so no byte of the answer is missed
+            context.runOnContext(v -> client.request(options)
                     .compose(req -> body == null ? req.send() : req.send(body))
                     .compose(resp -> resp.body().map(b -> {
                         HttpHeaders headers = new HttpHeaders();
@@ -72,6 +73,13 @@ final class VertxAzureHttpClient implements HttpClient {
                         }
                     }));
         });
+    }
+
+    /** getOrCreateContext() on a thread outside Vert.x gives a fresh event-loop context, never a worker's. */
+    private static Context eventLoopContext(Vertx vertx) {
+        CompletableFuture<Context> context = new CompletableFuture<>();
+        new Thread(() -> context.complete(vertx.getOrCreateContext()), "azure-identity-context").start();
+        return context.join();
     }
 
     void close() {
