@@ -33,14 +33,17 @@ public final class SseEvents {
     public static void decode(ReadStream<Buffer> body, Consumer<Event> onEvent, Runnable onEnd,
             Consumer<Throwable> onError) {
         SseEvents events = new SseEvents(onEvent);
-        RecordParser lines = RecordParser.newDelimited("\n", body);
-        lines.handler(events::line);
-        lines.exceptionHandler(onError::accept);
-        lines.endHandler(v -> {
+        // the parser is fed by hand rather than bound to the stream: a RecordParser bound to a stream drops the
+        // records still buffered when the stream's end arrives during a resume (the tail of a short answer)
+        RecordParser lines = RecordParser.newDelimited("\n", events::line);
+        body.handler(lines::handle);
+        body.exceptionHandler(onError::accept);
+        body.endHandler(v -> {
+            lines.handle(Buffer.buffer("\n"));
             events.dispatch();
             onEnd.run();
         });
-        lines.resume();
+        body.resume();
     }
 
     private void line(Buffer raw) {
