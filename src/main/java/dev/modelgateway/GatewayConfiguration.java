@@ -34,6 +34,7 @@ import dev.modelgateway.provider.ProviderCall;
 import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.provider.UpstreamSettings;
 import dev.modelgateway.provider.bedrock.BedrockProvider;
+import dev.modelgateway.provider.azure.AzureProvider;
 import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
 import dev.modelgateway.provider.vertex.VertexProvider;
 
@@ -85,6 +86,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
         bind(context, "vertexCall", new ProviderCall(new VertexProvider(http)));
         bind(context, "bedrockCall", new ProviderCall(new BedrockProvider(context, vertx, upstream)));
+        bind(context, "azureCall", new ProviderCall(new AzureProvider(http)));
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),

@@ -159,9 +159,14 @@ public final class Shapes {
             return text;
         }
 
+        /** Raw text has no place for a stop reason: a content-filter stop is told like an error, so it is not silent. */
         @Override
         public String end(String finishReason, Usage usage) {
-            return null;
+            if (!"content_filter".equals(finishReason)) {
+                return null;
+            }
+            return "\n\nevent: error\ndata: " + new String(Json.write(Map.of("detail",
+                    "the provider's content filter stopped the answer", "finish_reason", "content_filter"))) + "\n\n";
         }
 
         @Override

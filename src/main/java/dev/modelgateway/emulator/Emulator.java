@@ -27,7 +27,8 @@ public final class Emulator extends ServiceSupport {
     private HttpServer server;
 
     public Emulator(Vertx vertx, String host, int port) {
-        this(vertx, host, port, List.of(new OpenAiSurface(), new VertexSurface(), new BedrockSurface()));
+        this(vertx, host, port, List.of(new OpenAiSurface(), new VertexSurface(), new BedrockSurface(),
+                new AzureSurface()));
     }
 
     public Emulator(Vertx vertx, String host, int port, List<EmulatorSurface> surfaces) {

@@ -28,6 +28,11 @@ public final class OpenAiSurface implements EmulatorSurface {
     }
 
     static void answer(RoutingContext ctx, boolean chat) {
+        answer(ctx, chat, null);
+    }
+
+    /** @param preamble an SSE event sent before the first chunk of a stream (Azure's prompt filter results), or null */
+    static void answer(RoutingContext ctx, boolean chat, String preamble) {
         JsonNode body;
         try {
             body = JSON.readTree(ctx.body().asString());
@@ -35,11 +40,15 @@ public final class OpenAiSurface implements EmulatorSurface {
             error(ctx, 400, "the emulator could not read the request body as JSON");
             return;
         }
-        answer(ctx, chat, body, false);
+        answer(ctx, chat, body, preamble, false);
     }
 
     /** @param alwaysUsage end every stream with usage, as Mistral's API does, asked or not */
     static void answer(RoutingContext ctx, boolean chat, JsonNode body, boolean alwaysUsage) {
+        answer(ctx, chat, body, null, alwaysUsage);
+    }
+
+    private static void answer(RoutingContext ctx, boolean chat, JsonNode body, String preamble, boolean alwaysUsage) {
         String model = body.path("model").asText("unknown");
         String prompt = chat ? lastUserText(body) : body.path("prompt").asText("");
         if (prompt == null) {
@@ -65,6 +74,9 @@ public final class OpenAiSurface implements EmulatorSurface {
             return;
         }
         HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+        if (preamble != null) {
+            response.write(preamble);
+        }
         String object = chat ? "chat.completion.chunk" : "text_completion";
         for (String piece : EmulatedText.chunks(text)) {
             ObjectNode chunk = envelope(id, object, created, model);

@@ -38,11 +38,29 @@ public final class UpstreamErrors {
         if (status == 408) {
             return new GatewayException(504, "timeout_error", "upstream timed out: " + what);
         }
+        if (status == 400 && contentFiltered(body)) {
+            return new GatewayException(400, "content_filter",
+                    "the provider's content filter refused the request: " + what);
+        }
         if (status >= 400 && status < 500) {
             int mapped = status == 404 ? 404 : status == 413 ? 413 : status == 422 ? 422 : 400;
             return new GatewayException(mapped, "invalid_request_error", "upstream rejected the request: " + what);
         }
         return new GatewayException(503, "upstream_unavailable", "upstream failed: " + what);
+    }
+
+    /** An OpenAI-style error whose code says a content filter (Azure's content management policy) refused it. */
+    static boolean contentFiltered(String body) {
+        if (body == null || body.isBlank()) {
+            return false;
+        }
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            return "content_filter".equals(error.path("code").asText(null))
+                    || "ResponsibleAIPolicyViolation".equals(error.path("innererror").path("code").asText(null));
+        } catch (Exception notJson) {
+            return false;
+        }
     }
 
     /** Whether the status is worth another try (providers.md section 6). */

@@ -11,8 +11,8 @@ import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.provider.ModelProvider;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ModelResponse;
+import dev.modelgateway.provider.OpenAiCall;
 import dev.modelgateway.provider.OpenAiFormat;
-import dev.modelgateway.provider.UpstreamErrors;
 import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.stream.StreamListener;
 
@@ -37,22 +37,13 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     @Override
     public CompletableFuture<ModelResponse> complete(ModelRequest request) {
         Call call = call(request);
-        return http.retrier().call(call.provider, () -> http.post(call.url, call.headers, OpenAiFormat.buffer(call.body))
-                .thenApply(resp -> {
-                    if (resp.status() / 100 != 2) {
-                        throw UpstreamErrors.fromStatus(call.provider, resp.status(), resp.body(),
-                                UpstreamHttp.retryAfter(resp.headers()));
-                    }
-                    return OpenAiFormat.parse(call.provider, resp.body());
-                }));
+        return OpenAiCall.complete(http, call.provider, call.url, call.headers, call.body);
     }
 
     @Override
     public CompletableFuture<Void> stream(ModelRequest request, StreamListener listener) {
         Call call = call(request);
-        return http.retrier().call(call.provider,
-                        () -> http.openStream(call.provider, call.url, call.headers, OpenAiFormat.buffer(call.body)))
-                .thenAccept(response -> OpenAiFormat.relay(call.provider, response, listener));
+        return OpenAiCall.stream(http, call.provider, call.url, call.headers, call.body, listener);
     }
 
     private record Call(String provider, String url, Map<String, String> headers, ObjectNode body) {
