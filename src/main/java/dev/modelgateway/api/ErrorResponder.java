@@ -32,10 +32,19 @@ public final class ErrorResponder implements Processor {
         }
         ResponseWriter.json(exchange.getMessage(), error.status(), ErrorBodies.body(family, error));
         if (error.retryAfter() != null) {
-            exchange.getMessage().setHeader("Retry-After", error.retryAfter());
+            exchange.getMessage().setHeader("Retry-After", wholeSeconds(error.retryAfter()));
         } else if (error.status() == 429 || error.status() == 503) {
             // the upstream named no wait: tell clients to back off a little rather than nothing
             exchange.getMessage().setHeader("Retry-After", DEFAULT_RETRY_AFTER_SECONDS);
+        }
+    }
+
+    /** Retry-After on the wire is whole seconds (or an HTTP date, passed through as the upstream wrote it). */
+    static String wholeSeconds(String retryAfter) {
+        try {
+            return String.valueOf(Math.max(1, (long) Math.ceil(Double.parseDouble(retryAfter.trim()))));
+        } catch (NumberFormatException httpDate) {
+            return retryAfter;
         }
     }
 

@@ -138,12 +138,15 @@ public final class UpstreamHttp {
         return result;
     }
 
-    /** Retry-After in seconds from {@code retry-after-ms} (Azure) or {@code retry-after}. */
+    /**
+     * Retry-After in seconds from {@code retry-after-ms} (Azure; kept fractional, so the retrier can honour a short
+     * wait exactly) or {@code retry-after}.
+     */
     public static String retryAfter(io.vertx.core.MultiMap headers) {
         String ms = headers.get("retry-after-ms");
         if (ms != null) {
             try {
-                return String.valueOf(Math.max(1, (long) Math.ceil(Double.parseDouble(ms) / 1000)));
+                return String.valueOf(Math.max(0, Double.parseDouble(ms)) / 1000);
             } catch (NumberFormatException ignored) {
                 // fall through to retry-after
             }

@@ -1,0 +1,44 @@
+package dev.modelgateway.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.MultiMap;
+
+import dev.modelgateway.api.GatewayException;
+
+/** Upstream wait hints: Azure's retry-after-ms is honoured to the millisecond, and a wait too long is not waited. */
+class RetryAfterTest {
+
+    final Retrier retrier = new Retrier(null, new UpstreamSettings(2, Duration.ofMillis(100), Duration.ofMillis(200),
+            Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+    static GatewayException throttled(String retryAfter) {
+        return new GatewayException(429, "rate_limit_error", "slow down", retryAfter, null);
+    }
+
+    @Test
+    void retryAfterMsStaysFractional() {
+        assertThat(UpstreamHttp.retryAfter(MultiMap.caseInsensitiveMultiMap().add("retry-after-ms", "150")
+                .add("retry-after", "1"))).isEqualTo("0.15");
+        assertThat(UpstreamHttp.retryAfter(MultiMap.caseInsensitiveMultiMap().add("retry-after", "7"))).isEqualTo("7");
+    }
+
+    @Test
+    void aShortHintIsWaitedExactlyAndALongOneNotAtAll() {
+        assertThat(retrier.delayMillis(throttled("0.15"), 0)).isEqualTo(150);
+        assertThat(retrier.delayMillis(throttled("30"), 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void withoutAHintTheBackoffGrowsWithJitterUpToItsCap() {
+        for (int tried = 0; tried < 5; tried++) {
+            long delay = retrier.delayMillis(throttled(null), tried);
+            long ceiling = Math.min(200, 100L << tried);
+            assertThat(delay).isBetween(ceiling / 2, ceiling);
+        }
+    }
+}
