@@ -57,7 +57,7 @@ public final class BedrockProvider implements ModelProvider {
         this.vertx = vertx;
         this.upstream = upstream;
         this.retrier = new Retrier(vertx, upstream);
-        this.clients = new BedrockClients(camel, upstream);
+        this.clients = new BedrockClients(camel, upstream, vertx.nettyEventLoopGroup());
         try {
             camel.addService(clients, true, true);
         } catch (Exception e) {

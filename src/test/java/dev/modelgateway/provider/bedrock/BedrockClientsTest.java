@@ -40,9 +40,10 @@ class BedrockClientsTest {
 
     @Test
     void equalSettingsShareOneClientSet() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.start();
-            BedrockClients clients = new BedrockClients(camel, UpstreamSettings.DEFAULTS);
+            BedrockClients clients = new BedrockClients(camel, UpstreamSettings.DEFAULTS, vertx.nettyEventLoopGroup());
             Map<String, String> params = Map.of("aws_region_name", "eu-west-1", "aws_access_key_id", "AKID",
                     "aws_secret_access_key", "secret");
             var first = clients.forSettings(settings(params));
@@ -52,6 +53,8 @@ class BedrockClientsTest {
             assertThat(other).isNotSameAs(first);
             assertThat(clients.size()).isEqualTo(2);
             clients.stop();
+        } finally {
+            vertx.close();
         }
     }
 
