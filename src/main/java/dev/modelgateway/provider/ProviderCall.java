@@ -1,5 +1,7 @@
 package dev.modelgateway.provider;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.AsyncCallback;
@@ -49,7 +51,7 @@ public final class ProviderCall extends AsyncProcessorSupport {
         String name = request.model().provider();
         if (!request.stream() || http == null) {
             ModelRequest whole = request.stream() ? request.withStream(false) : request;
-            provider.complete(whole).whenComplete((response, error) -> {
+            withPromptTimeout(provider.complete(whole), whole).whenComplete((response, error) -> {
                 if (error != null) {
                     exchange.setException(failure(plan, UpstreamErrors.unwrap(error, name)));
                 } else {
@@ -95,12 +97,21 @@ public final class ProviderCall extends AsyncProcessorSupport {
                 }
             }
         };
-        provider.stream(request, guard).whenComplete((ok, error) -> {
+        withPromptTimeout(provider.stream(request, guard), request).whenComplete((ok, error) -> {
             if (error != null) {
                 guard.onError(UpstreamErrors.unwrap(error, name));
             }
         });
         return false;
+    }
+
+    /**
+     * A prompt definition's {@code params.timeout} bounds the call (for a stream: until the upstream accepted it),
+     * on top of gateway.upstream.timeout; past it the client gets a 504.
+     */
+    private static <T> CompletableFuture<T> withPromptTimeout(CompletableFuture<T> call, ModelRequest request) {
+        Double seconds = request.timeoutSeconds();
+        return seconds == null ? call : call.orTimeout(Math.max(1, Math.round(seconds * 1000)), TimeUnit.MILLISECONDS);
     }
 
     /** A transient failure with deployments left becomes a fail-over; anything else is final. */
