@@ -58,6 +58,15 @@ class ShippedConfigurationTest {
     }
 
     @Test
+    void healthIsReportedOnTheManagementPort() throws Exception {
+        int port = Integer.parseInt(gateway.context().resolvePropertyPlaceholders("{{camel.management.port}}"));
+        HttpResponse<String> r = GatewayTestServer.send(HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/observe/health")).GET().build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
     void everyCurlExampleInTheReadmeAnswers() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         Matcher m = Pattern.compile("curl (?:-s )?(?:-N )?(-X POST )?(http://localhost:8080\\S+)((?: -H \"[^\"]+\")*)"

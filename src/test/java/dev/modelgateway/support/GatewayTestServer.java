@@ -43,6 +43,7 @@ public final class GatewayTestServer implements AutoCloseable {
             int port = freePort();
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("camel.server.port", String.valueOf(port));
+            overrides.put("camel.management.port", String.valueOf(freePort()));
             overrides.put("gateway.models-file", models.toString());
             overrides.put("gateway.emulator.enabled", "false");
             overrides.put("gateway.upstream.initial-backoff", "20ms");
