@@ -96,10 +96,6 @@ public final class ModelCatalog {
         return groups;
     }
 
-    public NameTranslation translation() {
-        return translation;
-    }
-
     /** A deployment for a model named by a client with its own endpoint (custom models, contract 5.1). */
     public ModelDeployment adHoc(String identifier, String family, Map<String, String> params) {
         ModelIdentifier id = translation.translate(ModelIdentifier.parse(identifier));

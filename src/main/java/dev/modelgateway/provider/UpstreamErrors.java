@@ -63,12 +63,6 @@ public final class UpstreamErrors {
         }
     }
 
-    /** Whether the status is worth another try (providers.md section 6). */
-    public static boolean retryable(int status) {
-        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504
-                || status == 529;
-    }
-
     public static GatewayException garbage(String provider, String detail) {
         return new GatewayException(502, "upstream_error", provider + " answered something unreadable: " + detail);
     }
