@@ -53,6 +53,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setWorkerPoolSize(Integer.parseInt(prop(props, "gateway.http.worker-threads", "64"))));
         context.getRegistry().bind("vertx", vertx);
+        context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
 
         ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
                 System::getenv);
@@ -91,11 +92,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),
                     Integer.parseInt(prop(props, "gateway.emulator.port", "8090")));
-            try {
-                context.addService(emulator, true, true);
-            } catch (Exception e) {
-                throw new IllegalStateException("the emulator could not start: " + e.getMessage(), e);
-            }
+            addService(context, emulator);
             bind(context, "emulator", emulator);
         }
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
@@ -150,6 +147,35 @@ public class GatewayConfiguration implements CamelConfiguration {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(io.vertx.core.buffer.Buffer.buffer(ErrorBodies.body(family,
                             new GatewayException(status, "invalid_request_error", message))));
+        }
+    }
+
+    /**
+     * Closes the gateway's Vert.x instance once Camel has stopped (the HTTP server, clients and emulator that run on it
+     * are closed by then); Camel does not own it, so would not close it.
+     */
+    private static final class VertxCloser extends SimpleEventNotifierSupport {
+        private final Vertx vertx;
+
+        VertxCloser(Vertx vertx) {
+            this.vertx = vertx;
+            setIgnoreExchangeEvents(true);
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                vertx.close();
+            }
+        }
+    }
+
+    private static void addService(CamelContext context, Object service) {
+        try {
+            context.addService(service, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException(service.getClass().getSimpleName() + " could not start: " + e.getMessage(),
+                    e);
         }
     }
 
