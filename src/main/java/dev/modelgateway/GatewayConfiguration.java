@@ -7,12 +7,15 @@ import java.util.List;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -37,6 +40,10 @@ import dev.modelgateway.provider.bedrock.BedrockProvider;
 import dev.modelgateway.provider.azure.AzureProvider;
 import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
 import dev.modelgateway.provider.vertex.VertexProvider;
+import dev.modelgateway.queue.EmbeddedBroker;
+import dev.modelgateway.queue.QueueFailures;
+import dev.modelgateway.queue.QueueReply;
+import dev.modelgateway.queue.UnknownQueueEndpoint;
 
 /**
  * Builds the gateway's beans once, at start-up, from the settings (contract section 9): the catalogue and the prompt
@@ -95,9 +102,42 @@ public class GatewayConfiguration implements CamelConfiguration {
             addService(context, emulator);
             bind(context, "emulator", emulator);
         }
+        configureQueue(context, props);
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
+    }
+
+    /**
+     * The message queue (contract section 7): the jms component on the external broker named by gateway.broker.url, or
+     * on the embedded broker, which starts only when the queue is enabled and no external broker is named.
+     */
+    private static void configureQueue(CamelContext context, PropertiesComponent props) {
+        boolean enabled = Boolean.parseBoolean(prop(props, "gateway.queue.enabled", "true"));
+        int maxAttempts = Integer.parseInt(prop(props, "gateway.queue.max-attempts", "5"));
+        String url = prop(props, "gateway.broker.url", "");
+        if (url.isEmpty()) {
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(prop(props, "gateway.broker.data-dir", "data/broker")),
+                    Integer.parseInt(prop(props, "gateway.broker.port", "61616")), maxAttempts,
+                    duration(prop(props, "gateway.queue.redelivery-delay", "1s")),
+                    Double.parseDouble(prop(props, "gateway.queue.redelivery-multiplier", "2")),
+                    duration(prop(props, "gateway.queue.max-redelivery-delay", "60s")));
+            url = broker.url();
+            if (enabled) {
+                try {
+                    context.addService(broker, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the embedded broker could not start: " + e.getMessage(), e);
+                }
+            }
+        }
+        ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(url);
+        connections.setUser(prop(props, "gateway.broker.username", null));
+        connections.setPassword(prop(props, "gateway.broker.password", null));
+        bind(context, "jms", JmsComponent.jmsComponent(connections));
+        bind(context, "queueFailures", new QueueFailures(maxAttempts));
+        bind(context, "queueReply", new QueueReply());
+        bind(context, "unknownQueueEndpoint", new UnknownQueueEndpoint());
     }
 
     /** Once the HTTP server is up: JSON bodies for the errors Vert.x answers itself (413 over the body limit, 404). */

@@ -48,6 +48,10 @@ public final class GatewayTestServer implements AutoCloseable {
             overrides.put("gateway.emulator.enabled", "false");
             overrides.put("gateway.upstream.initial-backoff", "20ms");
             overrides.put("gateway.upstream.max-backoff", "200ms");
+            // the queue (and its embedded broker) only where a test asks for it: most boots have no use for it
+            overrides.put("gateway.queue.enabled", "false");
+            overrides.put("gateway.broker.port", String.valueOf(freePort()));
+            overrides.put("gateway.broker.data-dir", Files.createTempDirectory("broker-").toString());
             overrides.putAll(settings);
             Main main = new Main(App.class);
             main.setPropertyPlaceholderLocations(
