@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the HTTP answer the endpoint wrote (status header, JSON body) into the queue's reply: a text message with the
@@ -15,11 +17,18 @@ public final class QueueReply implements Processor {
 
     public static final String STATUS = "gatewayStatus";
 
+    private static final Logger LOG = LoggerFactory.getLogger(QueueReply.class);
+
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         byte[] body = message.getBody(byte[].class);
+        if (status >= 400 && message.getHeader("JMSReplyTo") == null) {
+            // fire-and-forget: nobody hears the answer, so the log does
+            LOG.warn("queued request {} ({}) without JMSReplyTo failed with {}", message.getHeader("JMSMessageID"),
+                    message.getHeader(QueueFailures.ENDPOINT), status);
+        }
         message.removeHeaders("*");
         message.setHeader(STATUS, status);
         message.setBody(body == null ? "" : new String(body, StandardCharsets.UTF_8));
