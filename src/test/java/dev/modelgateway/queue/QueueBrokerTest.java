@@ -1,6 +1,7 @@
 package dev.modelgateway.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -57,6 +58,37 @@ class QueueBrokerTest {
                 assertThat(reply.getJMSCorrelationID()).isEqualTo("kept-1");
                 assertThat(reply.getIntProperty(QueueReply.STATUS)).isEqualTo(200);
                 assertThat(upstream.requests()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aRequestInFlightWhenTheGatewayStopsIsAnsweredAfterARestart() throws Exception {
+        Path dataDir = Files.createTempDirectory("broker-");
+        int port = GatewayTestServer.freePort();
+        Map<String, String> settings = new HashMap<>(QueueTest.queueSettings(dataDir, port));
+        // the in-flight request does not hold the shutdown for long
+        settings.put("camel.main.shutdown-timeout", "1");
+        try (CaptureServer upstream = new CaptureServer()) {
+            upstream.answer((req, resp) -> { });
+            try (GatewayTestServer first = GatewayTestServer.start(QueueTest.models(upstream.baseUrl()), settings);
+                    Connection connection = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port)
+                            .createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                QueueTest.send(session, QueueTest.CODE, "code_completions", session.createQueue("test.replies"),
+                        "in-flight-1");
+                await().atMost(Duration.ofSeconds(10)).until(() -> upstream.requests().size() == 1);
+            }
+            upstream.answerJson(200, "{\"choices\":[{\"index\":0,\"text\":\"late\",\"finish_reason\":\"stop\"}]}");
+            try (GatewayTestServer second = GatewayTestServer.start(QueueTest.models(upstream.baseUrl()), settings);
+                    Connection connection = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port)
+                            .createConnection()) {
+                connection.start();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                TextMessage reply = QueueTest.receive(session, session.createQueue("test.replies"));
+                assertThat(reply.getJMSCorrelationID()).isEqualTo("in-flight-1");
+                assertThat(reply.getIntProperty(QueueReply.STATUS)).isEqualTo(200);
+                assertThat(upstream.requests()).hasSize(2);
             }
         }
     }

@@ -2,6 +2,9 @@ package dev.modelgateway.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -171,6 +174,15 @@ class QueueTest {
         // the client hears how it ended too
         TextMessage reply = receive(session, replies);
         assertThat(reply.getIntProperty("gatewayStatus")).isEqualTo(503);
+    }
+
+    @Test
+    void theGatewayReportsHealthyWhileConsuming() throws Exception {
+        int port = Integer.parseInt(gateway.context().resolvePropertyPlaceholders("{{camel.management.port}}"));
+        HttpResponse<String> health = GatewayTestServer.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/observe/health")).GET().build());
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
     }
 
     static void send(Session session, String body, String endpoint, Destination replyTo, String correlationId)

@@ -51,7 +51,9 @@ public final class GatewayTestServer implements AutoCloseable {
             // the queue (and its embedded broker) only where a test asks for it: most boots have no use for it
             overrides.put("gateway.queue.enabled", "false");
             overrides.put("gateway.broker.port", String.valueOf(freePort()));
-            overrides.put("gateway.broker.data-dir", Files.createTempDirectory("broker-").toString());
+            Path brokerData = Files.createTempDirectory("broker-");
+            brokerData.toFile().deleteOnExit();
+            overrides.put("gateway.broker.data-dir", brokerData.toString());
             overrides.putAll(settings);
             Main main = new Main(App.class);
             main.setPropertyPlaceholderLocations(
