@@ -62,6 +62,7 @@ class QueueTest {
 
     static Map<String, String> queueSettings(Path dataDir, int port) {
         return Map.of("gateway.queue.enabled", "true",
+                "gateway.queue.receive-timeout", "100ms",
                 "gateway.broker.data-dir", dataDir.toString(),
                 "gateway.broker.port", String.valueOf(port),
                 "gateway.queue.max-attempts", "2",
