@@ -124,11 +124,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                     duration(prop(props, "gateway.queue.max-redelivery-delay", "60s")));
             url = broker.url();
             if (enabled) {
-                try {
-                    context.addService(broker, true, true);
-                } catch (Exception e) {
-                    throw new IllegalStateException("the embedded broker could not start: " + e.getMessage(), e);
-                }
+                addService(context, broker);
             }
         }
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(url);
