@@ -57,6 +57,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         PropertiesComponent props = context.getPropertiesComponent();
+        // platform-http only logs a bind failure and starts without its server: check the API port ourselves
+        ensurePortFree(prop(props, "camel.server.host", "0.0.0.0"), prop(props, "camel.server.port", "8080"), "HTTP API");
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setWorkerPoolSize(Integer.parseInt(prop(props, "gateway.http.worker-threads", "64"))));
         context.getRegistry().bind("vertx", vertx);
@@ -212,6 +214,20 @@ public class GatewayConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException(service.getClass().getSimpleName() + " could not start: " + e.getMessage(),
                     e);
+        }
+    }
+
+    private static void ensurePortFree(String host, String port, String what) {
+        int p = Integer.parseInt(port);
+        if (p == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, p));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the " + what + " port " + host + ":" + p + " is not free (" + e.getMessage()
+                    + "); set camel.server.port / CAMEL_SERVER_PORT");
         }
     }
 

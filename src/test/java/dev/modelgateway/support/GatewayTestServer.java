@@ -36,11 +36,15 @@ public final class GatewayTestServer implements AutoCloseable {
 
     /** Starts the gateway with this models.yaml text and these extra settings (they win over application.properties). */
     public static GatewayTestServer start(String modelsYaml, Map<String, String> settings) {
+        return start(modelsYaml, settings, freePort());
+    }
+
+    /** As {@link #start(String, Map)}, on a given API port. */
+    public static GatewayTestServer start(String modelsYaml, Map<String, String> settings, int port) {
         try {
             Path models = Files.createTempFile("models-", ".yaml");
             Files.writeString(models, modelsYaml);
             models.toFile().deleteOnExit();
-            int port = freePort();
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("camel.server.port", String.valueOf(port));
             overrides.put("camel.management.port", String.valueOf(freePort()));
