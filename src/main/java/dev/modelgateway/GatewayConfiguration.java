@@ -59,14 +59,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         // platform-http only logs a bind failure and starts without its server: check the API port ourselves
         ensurePortFree(prop(props, "camel.server.host", "0.0.0.0"), prop(props, "camel.server.port", "8080"), "HTTP API");
+        // the files first: a broken one stops start-up before any thread is started
+        ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
+                System::getenv);
+        PromptRegistry prompts = PromptRegistry.load(Path.of(prop(props, "gateway.prompts-dir", "prompts")));
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setWorkerPoolSize(Integer.parseInt(prop(props, "gateway.http.worker-threads", "64"))));
         context.getRegistry().bind("vertx", vertx);
         context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
-
-        ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
-                System::getenv);
-        PromptRegistry prompts = PromptRegistry.load(Path.of(prop(props, "gateway.prompts-dir", "prompts")));
         ModelResolver resolver = new ModelResolver(catalog,
                 Boolean.parseBoolean(prop(props, "gateway.custom-models.enabled", "false")),
                 list(prop(props, "gateway.custom-models.allowed-endpoints", "")));
