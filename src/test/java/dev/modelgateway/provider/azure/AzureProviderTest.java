@@ -3,11 +3,9 @@ package dev.modelgateway.provider.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -21,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.LiveSse;
 import dev.modelgateway.support.Golden;
 
 /**
@@ -215,12 +214,9 @@ class AzureProviderTest {
         HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
                 CHAT.formatted("gpt-4o", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
         assertThat(response.statusCode()).isEqualTo(200);
-        Iterator<String> lines = response.body().filter(l -> l.startsWith("data: ")).iterator();
-        String first = lines.next();
-        assertThat(first).contains("\"content\":\"first \"");
-        clientSawFirstChunk.complete(null);
-        List<String> events = new CopyOnWriteArrayList<>();
-        lines.forEachRemaining(events::add);
+        LiveSse sse = LiveSse.read(response, clientSawFirstChunk);
+        assertThat(sse.first()).contains("\"content\":\"first \"");
+        List<String> events = sse.rest();
         assertThat(events).anySatisfy(e -> assertThat(e).contains("\"content\":\"second\""));
         assertThat(events).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":5"));
         assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");

@@ -9,8 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
+
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +32,7 @@ import io.vertx.core.http.HttpServerResponse;
 import dev.modelgateway.emulator.EventStreamFrames;
 import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.LiveSse;
 import dev.modelgateway.support.Golden;
 import dev.modelgateway.support.SigV4Verifier;
 
@@ -250,11 +251,9 @@ class BedrockProviderTest {
         HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
                 CHAT.formatted("llama", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
         assertThat(response.statusCode()).isEqualTo(200);
-        Iterator<String> lines = response.body().filter(l -> l.startsWith("data: ")).iterator();
-        assertThat(lines.next()).contains("\"content\":\"first \"");
-        clientSawFirst.complete(null);
-        List<String> rest = new ArrayList<>();
-        lines.forEachRemaining(rest::add);
+        LiveSse sse = LiveSse.read(response, clientSawFirst);
+        assertThat(sse.first()).contains("\"content\":\"first \"");
+        List<String> rest = sse.rest();
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"content\":\"second\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"finish_reason\":\"length\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":25"));

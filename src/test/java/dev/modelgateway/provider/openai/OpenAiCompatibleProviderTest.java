@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.LiveSse;
 import dev.modelgateway.support.Golden;
 
 /** The OpenAI-compatible provider over real HTTP: goldens from the official openai SDK, and live streaming. */
@@ -131,12 +130,9 @@ class OpenAiCompatibleProviderTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
                 ct -> assertThat(ct).startsWith("text/event-stream"));
-        List<String> events = new CopyOnWriteArrayList<>();
-        Iterator<String> lines = response.body().filter(l -> l.startsWith("data: ")).iterator();
-        String first = lines.next();
-        assertThat(first).contains("\"content\":\"first \"");
-        clientSawFirstChunk.complete(null);
-        lines.forEachRemaining(events::add);
+        LiveSse sse = LiveSse.read(response, clientSawFirstChunk);
+        assertThat(sse.first()).contains("\"content\":\"first \"");
+        List<String> events = sse.rest();
         assertThat(events).anySatisfy(e -> assertThat(e).contains("\"content\":\"second\""));
         assertThat(events).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":5"));
         assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");

@@ -3,10 +3,8 @@ package dev.modelgateway.provider.vertex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -20,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.LiveSse;
 import dev.modelgateway.support.Golden;
 
 /**
@@ -182,11 +181,9 @@ class VertexProviderTest {
         HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/completions",
                 FIM.formatted(",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
         assertThat(response.statusCode()).isEqualTo(200);
-        Iterator<String> lines = response.body().filter(l -> l.startsWith("data: ")).iterator();
-        assertThat(lines.next()).contains("\"text\":\"return \"");
-        clientSawFirstChunk.complete(null);
-        List<String> rest = new CopyOnWriteArrayList<>();
-        lines.forEachRemaining(rest::add);
+        LiveSse sse = LiveSse.read(response, clientSawFirstChunk);
+        assertThat(sse.first()).contains("\"text\":\"return \"");
+        List<String> rest = sse.rest();
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"text\":\"n\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"finish_reason\":\"length\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":11"));
@@ -266,11 +263,9 @@ class VertexProviderTest {
         HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
                 CHAT.formatted("claude", ",\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
         assertThat(response.statusCode()).isEqualTo(200);
-        Iterator<String> lines = response.body().filter(l -> l.startsWith("data: ")).iterator();
-        assertThat(lines.next()).contains("\"content\":\"Routes \"");
-        clientSawFirstChunk.complete(null);
-        List<String> rest = new CopyOnWriteArrayList<>();
-        lines.forEachRemaining(rest::add);
+        LiveSse sse = LiveSse.read(response, clientSawFirstChunk);
+        assertThat(sse.first()).contains("\"content\":\"Routes \"");
+        List<String> rest = sse.rest();
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"content\":\"bend\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"finish_reason\":\"stop\""));
         assertThat(rest).anySatisfy(e -> assertThat(e).contains("\"total_tokens\":25"));
