@@ -544,6 +544,105 @@ await bedrockClaude('@anthropic-ai/bedrock-sdk-v0', AnthropicBedrockV0, 'sdk0-')
   client.destroy(); // closes the HTTP/2 session so the process can exit
 }
 
+// ---- 9. tools, tool results, response formats and images (issue 12) -----------------------------------------
+// One tool, one question; the second turn carries the model's call and the tool's answer.
+const WEATHER_PARAMS = { type: 'object', properties: { city: { type: 'string', description: 'City name' } }, required: ['city'] };
+const WEATHER = { name: 'get_weather', description: 'Current weather for a city', parameters: WEATHER_PARAMS };
+const TOOL_Q = 'What is the weather in Paris?';
+const TOOL_ARGS = '{"city":"Paris"}';
+const TOOL_RESULT = '18 C and sunny';
+const WEATHER_SCHEMA = { type: 'object', properties: { city: { type: 'string' }, celsius: { type: 'number' } }, required: ['city', 'celsius'] };
+const IMAGE_Q = 'What is in this image?';
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+{
+  const sdk = sdkVersion('openai');
+  const model = 'mistralai/Codestral-22B-v0.1';
+  const client = new OpenAI({ baseURL: `${BASE}/v1`, apiKey: 'sk-test', maxRetries: 0 });
+  const ctor = "new OpenAI({baseURL: 'http://127.0.0.1:PORT/v1', apiKey: 'sk-test', maxRetries: 0})";
+  const tools = [{ type: 'function', function: WEATHER }];
+  const offer = { model, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: TOOL_Q }], tools, tool_choice: 'auto', max_tokens: 128 };
+  await capture('openai', 'chat-tools', { sdk, respond: openAIResponder, call: `${ctor}.chat.completions.create(${JSON.stringify(offer)})` },
+    () => client.chat.completions.create(offer));
+  const result = { model, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: TOOL_Q },
+    { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGS } }] },
+    { role: 'tool', tool_call_id: 'call_1', content: TOOL_RESULT }], tools, max_tokens: 128 };
+  await capture('openai', 'chat-tool-result', { sdk, respond: openAIResponder, call: `${ctor}.chat.completions.create(${JSON.stringify(result)})` },
+    () => client.chat.completions.create(result));
+  const schema = { model, messages: [{ role: 'user', content: TOOL_Q }], max_tokens: 128,
+    response_format: { type: 'json_schema', json_schema: { name: 'weather', schema: WEATHER_SCHEMA, strict: true } } };
+  await capture('openai', 'chat-json-schema', { sdk, respond: openAIResponder, call: `${ctor}.chat.completions.create(${JSON.stringify(schema)})` },
+    () => client.chat.completions.create(schema));
+  const image = { model, messages: [{ role: 'user', content: [{ type: 'text', text: IMAGE_Q }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }] }], max_tokens: 128 };
+  await capture('openai', 'chat-image', { sdk, respond: openAIResponder, call: `${ctor}.chat.completions.create(${JSON.stringify(image)})` },
+    () => client.chat.completions.create(image));
+}
+{
+  // Anthropic Messages on Vertex and Bedrock: the 0.x SDKs, whose anthropic_version the gateway sends.
+  const anthropicTools = [{ name: WEATHER.name, description: WEATHER.description, input_schema: WEATHER_PARAMS }];
+  const offer = { max_tokens: 128, system: SYSTEM, messages: [{ role: 'user', content: TOOL_Q }], tools: anthropicTools, tool_choice: { type: 'auto' } };
+  const result = { max_tokens: 128, system: SYSTEM, tools: anthropicTools, messages: [{ role: 'user', content: TOOL_Q },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: TOOL_RESULT }] }] };
+  const image = { max_tokens: 128, messages: [{ role: 'user', content: [{ type: 'text', text: IMAGE_Q }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }] }] };
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'ya29.test-token' });
+  const vsdk = sdkVersion('@anthropic-ai/vertex-sdk-v0');
+  const vertex = new AnthropicVertexV0({ region: 'us-east5', projectId: 'my-project', baseURL: `${BASE}/v1`, authClient, maxRetries: 0 });
+  const vctor = "new AnthropicVertex({region: 'us-east5', projectId: 'my-project', baseURL: 'http://127.0.0.1:PORT/v1', authClient, maxRetries: 0})";
+  const vmodel = 'claude-3-5-sonnet-v2@20241022';
+  for (const [name, req] of [['sdk0-chat-tools', offer], ['sdk0-chat-tool-result', result], ['sdk0-chat-image', image]]) {
+    await capture('vertex_claude', name, { sdk: vsdk, respond: anthropicSSEResponder, call: `${vctor}.messages.create(${JSON.stringify({ model: vmodel, ...req })})` },
+      () => vertex.messages.create({ model: vmodel, ...req }));
+  }
+  const bsdk = sdkVersion('@anthropic-ai/bedrock-sdk-v0');
+  const bedrock = new AnthropicBedrockV0({ awsRegion: 'us-east-1', awsAccessKey: 'AKIDEXAMPLE', awsSecretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', baseURL: BASE, maxRetries: 0 });
+  const bctor = "new AnthropicBedrock({awsRegion: 'us-east-1', awsAccessKey: 'AKIDEXAMPLE', awsSecretKey: '...', baseURL: 'http://127.0.0.1:PORT', maxRetries: 0})";
+  const bmodel = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+  for (const [name, req] of [['sdk0-chat-tools', offer], ['sdk0-chat-tool-result', result]]) {
+    await capture('bedrock_claude', name, { sdk: bsdk, respond: bedrockInvokeResponder, call: `${bctor}.messages.create(${JSON.stringify({ model: bmodel, ...req })})` },
+      () => bedrock.messages.create({ model: bmodel, ...req }));
+  }
+}
+{
+  const sdk = sdkVersion('@google/genai');
+  const ai = new GoogleGenAI({ vertexai: true, project: 'my-project', location: 'us-central1', apiVersion: 'v1',
+    httpOptions: { baseUrl: BASE, headers: { Authorization: 'Bearer ya29.test-token' } }, googleAuthOptions: { authClient: (() => { const c = new OAuth2Client(); c.setCredentials({ access_token: 'ya29.test-token' }); return c; })() } });
+  const ctor = "new GoogleGenAI({vertexai: true, project: 'my-project', location: 'us-central1', apiVersion: 'v1', httpOptions: {baseUrl: 'http://127.0.0.1:PORT'}, googleAuthOptions: {authClient}})";
+  const model = 'gemini-2.0-flash-001';
+  const tools = [{ functionDeclarations: [WEATHER] }];
+  const offer = { model, contents: TOOL_Q, config: { systemInstruction: SYSTEM, maxOutputTokens: 128, tools, toolConfig: { functionCallingConfig: { mode: 'AUTO' } } } };
+  const result = { model, config: { systemInstruction: SYSTEM, maxOutputTokens: 128, tools }, contents: [
+    { role: 'user', parts: [{ text: TOOL_Q }] },
+    { role: 'model', parts: [{ functionCall: { id: 'call_1', name: 'get_weather', args: { city: 'Paris' } } }] },
+    { role: 'user', parts: [{ functionResponse: { id: 'call_1', name: 'get_weather', response: { content: TOOL_RESULT } } }] }] };
+  const schema = { model, contents: TOOL_Q, config: { maxOutputTokens: 128, responseMimeType: 'application/json', responseSchema: WEATHER_SCHEMA } };
+  const image = { model, contents: [{ role: 'user', parts: [{ text: IMAGE_Q }, { inlineData: { mimeType: 'image/png', data: PNG } }] }], config: { maxOutputTokens: 128 } };
+  for (const [name, req] of [['chat-tools', offer], ['chat-tool-result', result], ['chat-json-schema', schema], ['chat-image', image]]) {
+    await capture('vertex_gemini', name, { sdk, respond: geminiResponder, call: `${ctor}.models.generateContent(${JSON.stringify(req)})` },
+      () => ai.models.generateContent(req));
+  }
+}
+{
+  const sdk = sdkVersion('@aws-sdk/client-bedrock-runtime');
+  const ctor = "new BedrockRuntimeClient({region: 'us-east-1', endpoint: 'http://127.0.0.1:PORT', credentials: {...}, maxAttempts: 1})";
+  const client = new BedrockRuntimeClient({
+    region: 'us-east-1', endpoint: BASE_H2, maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+  });
+  const toolConfig = { tools: [{ toolSpec: { name: WEATHER.name, description: WEATHER.description, inputSchema: { json: WEATHER_PARAMS } } }] };
+  const offer = { modelId: 'meta.llama3-3-70b-instruct-v1:0', system: [{ text: SYSTEM }], messages: [{ role: 'user', content: [{ text: TOOL_Q }] }],
+    inferenceConfig: { maxTokens: 128 }, toolConfig: { ...toolConfig, toolChoice: { auto: {} } } };
+  const result = { modelId: 'meta.llama3-3-70b-instruct-v1:0', system: [{ text: SYSTEM }], inferenceConfig: { maxTokens: 128 }, toolConfig, messages: [
+    { role: 'user', content: [{ text: TOOL_Q }] },
+    { role: 'assistant', content: [{ toolUse: { toolUseId: 'call_1', name: 'get_weather', input: { city: 'Paris' } } }] },
+    { role: 'user', content: [{ toolResult: { toolUseId: 'call_1', content: [{ text: TOOL_RESULT }] } }] }] };
+  for (const [name, req] of [['chat-tools', offer], ['chat-tool-result', result]]) {
+    await capture('bedrock_converse', name, { sdk, respond: converseResponder, call: `${ctor}.send(new ConverseCommand(${JSON.stringify(req)}))` },
+      () => client.send(new ConverseCommand(req)));
+  }
+  client.destroy();
+}
+
 server.close();
 server2.close();
 console.log(`wrote ${results.length} files:\n  ${results.join('\n  ')}`);

@@ -23,6 +23,7 @@ import dev.modelgateway.prompt.PromptDefinition;
 import dev.modelgateway.prompt.PromptRegistry;
 import dev.modelgateway.prompt.RenderedPrompt;
 import dev.modelgateway.provider.ChatMessage;
+import dev.modelgateway.provider.ChatOptions;
 import dev.modelgateway.provider.FimPrompt;
 import dev.modelgateway.provider.GenerationParams;
 import dev.modelgateway.provider.ModelRequest;
@@ -158,20 +159,15 @@ public final class Endpoints {
     private void chat(Exchange exchange) {
         exchange.setProperty(ExchangeKeys.API, ApiFamily.OPENAI);
         ChatCompletionRequest r = Json.read(body(exchange), ChatCompletionRequest.class);
-        List<ChatMessageIn> in = r.messages();
-        if (in == null || in.isEmpty()) {
-            throw GatewayException.unprocessable("field 'messages' must be a non-empty list");
-        }
-        List<ChatMessage> messages = new ArrayList<>(in.size());
-        for (int i = 0; i < in.size(); i++) {
-            messages.add(message(in.get(i), "messages[" + i + "]"));
-        }
+        List<ChatMessage> messages = OpenAiChat.messages(r.messages());
+        ChatOptions options = OpenAiChat.options(r);
         GenerationParams params = new GenerationParams(r.maxTokens() != null ? r.maxTokens() : r.maxCompletionTokens(),
                 r.temperature(), r.topP(), stop(r.stop()));
         boolean stream = Boolean.TRUE.equals(r.stream());
         boolean usage = r.streamOptions() != null && Boolean.TRUE.equals(r.streamOptions().includeUsage());
         List<ModelDeployment> candidates = resolver.byAlias(r.model());
-        RequestPlan.start(exchange, candidates, model -> ModelRequest.chat(model, messages, params, stream),
+        RequestPlan.start(exchange, candidates,
+                model -> ModelRequest.chat(model, messages, params, stream).withOptions(options),
                 model -> Shapes.openAiChat(r.model(), usage), stream);
     }
 

@@ -3,6 +3,7 @@ package dev.modelgateway.api;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The public request bodies (contract section 5), bound by {@link Json} with snake_case names. */
@@ -34,14 +35,25 @@ public final class Requests {
     public record StreamOptions(Boolean includeUsage) {
     }
 
-    /** One message of an OpenAI chat request; content is a string or a list of text parts. */
-    public record ChatMessageIn(String role, JsonNode content) {
+    /**
+     * One message of an OpenAI chat request: content is a string or a list of text and image_url parts; an assistant
+     * turn may carry tool_calls, a tool turn names the call it answers.
+     */
+    public record ChatMessageIn(String role, JsonNode content, JsonNode toolCalls, String toolCallId, String name) {
+
+        public ChatMessageIn(String role, JsonNode content) {
+            this(role, content, null, null, null);
+        }
     }
 
-    /** POST /v1/chat/completions. */
+    /**
+     * POST /v1/chat/completions. Fields not named here land in {@code extra}, so each provider can say whether it
+     * honours them (none is dropped unnoticed).
+     */
     public record ChatCompletionRequest(String model, List<ChatMessageIn> messages, Integer maxTokens,
             Integer maxCompletionTokens, Double temperature, Double topP, JsonNode stop, Boolean stream,
-            StreamOptions streamOptions) {
+            StreamOptions streamOptions, JsonNode tools, JsonNode toolChoice, Boolean parallelToolCalls,
+            JsonNode responseFormat, @JsonAnySetter Map<String, JsonNode> extra) {
     }
 
     /** POST /v1/completions (text, and fill-in-the-middle with suffix). */

@@ -74,8 +74,7 @@ public final class Shapes {
         return new ResponseShape() {
             @Override
             public byte[] body(ModelResponse r) {
-                Map<String, Object> choice = chat
-                        ? choice("message", Map.of("role", "assistant", "content", r.text()), r.finishReason())
+                Map<String, Object> choice = chat ? choice("message", message(r), r.finishReason())
                         : choice("text", r.text(), r.finishReason());
                 Map<String, Object> body = envelope(object);
                 body.put("choices", List.of(choice));
@@ -108,6 +107,30 @@ public final class Shapes {
                         }
                         first = false;
                         return chunk(choice(chat ? "delta" : "text", delta, null));
+                    }
+
+                    @Override
+                    public String toolCall(int index, String callId, String name, String arguments) {
+                        Map<String, Object> call = new LinkedHashMap<>();
+                        call.put("index", index);
+                        if (callId != null) {
+                            call.put("id", callId);
+                            call.put("type", "function");
+                        }
+                        Map<String, Object> function = new LinkedHashMap<>();
+                        if (name != null) {
+                            function.put("name", name);
+                        }
+                        function.put("arguments", arguments == null ? "" : arguments);
+                        call.put("function", function);
+                        Map<String, Object> d = new LinkedHashMap<>();
+                        if (first) {
+                            d.put("role", "assistant");
+                            d.put("content", null);
+                        }
+                        d.put("tool_calls", List.of(call));
+                        first = false;
+                        return chunk(choice("delta", d, null));
                     }
 
                     @Override
@@ -175,6 +198,23 @@ public final class Shapes {
                     "status", error.status()))) + "\n\n";
         }
     };
+
+    /** An OpenAI assistant message: text as content (null when the model only called tools), then its tool calls. */
+    private static Map<String, Object> message(ModelResponse r) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("role", "assistant");
+        message.put("content", r.toolCalls() != null && r.text().isEmpty() ? null : r.text());
+        if (r.toolCalls() != null) {
+            message.put("tool_calls", r.toolCalls().stream().map(c -> {
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("id", c.id());
+                call.put("type", "function");
+                call.put("function", Map.of("name", c.name(), "arguments", c.arguments()));
+                return call;
+            }).toList());
+        }
+        return message;
+    }
 
     private static Map<String, Object> choice(String field, Object value, String finishReason) {
         Map<String, Object> choice = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.modelgateway.emulator;
 
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +56,7 @@ public final class OpenAiSurface implements EmulatorSurface {
             error(ctx, 400, "messages must hold at least one user message");
             return;
         }
+        EmulatedTools.Call call = chat ? EmulatedTools.openAi(body) : null;
         String text = EmulatedText.answer(model, prompt);
         int in = EmulatedText.tokens(chat ? body.path("messages").toString() : prompt);
         int out = EmulatedText.tokens(text);
@@ -63,12 +65,16 @@ public final class OpenAiSurface implements EmulatorSurface {
         if (!body.path("stream").asBoolean(false)) {
             ObjectNode answer = envelope(id, chat ? "chat.completion" : "text_completion", created, model);
             ObjectNode choice = answer.putArray("choices").addObject().put("index", 0);
-            if (chat) {
+            if (call != null) {
+                ObjectNode message = choice.putObject("message").put("role", "assistant").putNull("content");
+                ObjectNode c = message.putArray("tool_calls").addObject().put("id", call.id()).put("type", "function");
+                c.putObject("function").put("name", call.name()).put("arguments", call.argumentsText());
+            } else if (chat) {
                 choice.putObject("message").put("role", "assistant").put("content", text);
             } else {
                 choice.put("text", text);
             }
-            choice.put("finish_reason", "stop");
+            choice.put("finish_reason", call != null ? "tool_calls" : "stop");
             usage(answer, in, out);
             ctx.response().putHeader("Content-Type", "application/json").end(answer.toString());
             return;
@@ -78,7 +84,23 @@ public final class OpenAiSurface implements EmulatorSurface {
             response.write(preamble);
         }
         String object = chat ? "chat.completion.chunk" : "text_completion";
-        for (String piece : EmulatedText.chunks(text)) {
+        List<String> fragments = call != null ? call.fragments() : List.of();
+        for (int i = 0; i < fragments.size(); i++) {
+            ObjectNode chunk = envelope(id, object, created, model);
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+            ObjectNode c = choice.putObject("delta").putArray("tool_calls").addObject().put("index", 0);
+            if (i == 0) {
+                c.put("id", call.id()).put("type", "function");
+            }
+            ObjectNode f = c.putObject("function");
+            if (i == 0) {
+                f.put("name", call.name());
+            }
+            f.put("arguments", fragments.get(i));
+            choice.putNull("finish_reason");
+            response.write("data: " + chunk + "\n\n");
+        }
+        for (String piece : call != null ? List.<String>of() : EmulatedText.chunks(text)) {
             ObjectNode chunk = envelope(id, object, created, model);
             ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
             if (chat) {
@@ -96,7 +118,7 @@ public final class OpenAiSurface implements EmulatorSurface {
         } else {
             choice.put("text", "");
         }
-        choice.put("finish_reason", "stop");
+        choice.put("finish_reason", call != null ? "tool_calls" : "stop");
         response.write("data: " + last + "\n\n");
         if (alwaysUsage || body.path("stream_options").path("include_usage").asBoolean(false)) {
             ObjectNode usage = envelope(id, object, created, model);

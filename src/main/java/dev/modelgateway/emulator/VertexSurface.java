@@ -110,11 +110,18 @@ public final class VertexSurface implements EmulatorSurface {
         int in = EmulatedText.tokens(body.path("system").asText("") + body.path("messages"));
         int out = EmulatedText.tokens(text);
         String id = "msg_emulated_" + Integer.toHexString(text.hashCode());
+        EmulatedTools.Call call = EmulatedTools.anthropic(body);
+        String stop = call != null ? "tool_use" : "end_turn";
         if (!stream) {
             ObjectNode answer = OpenAiSurface.JSON.createObjectNode().put("id", id).put("type", "message")
                     .put("role", "assistant").put("model", model);
-            answer.putArray("content").addObject().put("type", "text").put("text", text);
-            answer.put("stop_reason", "end_turn").putNull("stop_sequence");
+            if (call != null) {
+                answer.putArray("content").addObject().put("type", "tool_use").put("id", call.id())
+                        .put("name", call.name()).set("input", call.arguments());
+            } else {
+                answer.putArray("content").addObject().put("type", "text").put("text", text);
+            }
+            answer.put("stop_reason", stop).putNull("stop_sequence");
             answer.putObject("usage").put("input_tokens", in).put("output_tokens", out);
             ctx.response().putHeader("Content-Type", "application/json").end(answer.toString());
             return;
@@ -126,11 +133,24 @@ public final class VertexSurface implements EmulatorSurface {
         message.putArray("content");
         message.putObject("usage").put("input_tokens", in).put("output_tokens", 1);
         event(response, "message_start", start);
-        event(response, "content_block_start", OpenAiSurface.JSON.createObjectNode().put("type", "content_block_start")
-                .put("index", 0).set("content_block", OpenAiSurface.JSON.createObjectNode().put("type", "text")
-                        .put("text", "")));
+        if (call != null) {
+            ObjectNode block = OpenAiSurface.JSON.createObjectNode().put("type", "tool_use").put("id", call.id())
+                    .put("name", call.name());
+            block.putObject("input");
+            event(response, "content_block_start", OpenAiSurface.JSON.createObjectNode()
+                    .put("type", "content_block_start").put("index", 0).set("content_block", block));
+            for (String fragment : call.fragments()) {
+                event(response, "content_block_delta", OpenAiSurface.JSON.createObjectNode()
+                        .put("type", "content_block_delta").put("index", 0).set("delta", OpenAiSurface.JSON
+                                .createObjectNode().put("type", "input_json_delta").put("partial_json", fragment)));
+            }
+        } else {
+            event(response, "content_block_start", OpenAiSurface.JSON.createObjectNode()
+                    .put("type", "content_block_start").put("index", 0).set("content_block", OpenAiSurface.JSON
+                            .createObjectNode().put("type", "text").put("text", "")));
+        }
         event(response, "ping", OpenAiSurface.JSON.createObjectNode().put("type", "ping"));
-        for (String piece : EmulatedText.chunks(text)) {
+        for (String piece : call != null ? List.<String>of() : EmulatedText.chunks(text)) {
             event(response, "content_block_delta", OpenAiSurface.JSON.createObjectNode()
                     .put("type", "content_block_delta").put("index", 0).set("delta", OpenAiSurface.JSON
                             .createObjectNode().put("type", "text_delta").put("text", piece)));
@@ -138,7 +158,7 @@ public final class VertexSurface implements EmulatorSurface {
         event(response, "content_block_stop", OpenAiSurface.JSON.createObjectNode().put("type", "content_block_stop")
                 .put("index", 0));
         ObjectNode delta = OpenAiSurface.JSON.createObjectNode().put("type", "message_delta");
-        delta.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
+        delta.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
         delta.putObject("usage").put("output_tokens", out);
         event(response, "message_delta", delta);
         response.end("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
@@ -149,7 +169,24 @@ public final class VertexSurface implements EmulatorSurface {
     }
 
     private static void gemini(RoutingContext ctx, String model, JsonNode body, boolean stream) {
-        String text = EmulatedText.answer(model, lastUserText(body.path("contents"), "parts"));
+        EmulatedTools.Call call = EmulatedTools.gemini(body);
+        JsonNode schema = body.path("generationConfig").path("responseSchema");
+        String text = "application/json".equals(body.path("generationConfig").path("responseMimeType").asText())
+                ? EmulatedTools.arguments(schema).toString()
+                : EmulatedText.answer(model, lastUserText(body.path("contents"), "parts"));
+        if (call != null) {
+            ObjectNode chunk = geminiChunk(model, List.of(), "STOP", EmulatedText.tokens(body.toString()), 1);
+            ((ArrayNode) chunk.path("candidates").path(0).path("content").path("parts")).addObject()
+                    .putObject("functionCall").put("name", call.name()).set("args", call.arguments());
+            String out = chunk.toString();
+            if (stream) {
+                ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+                        .end("data: " + out + "\r\n\r\n");
+            } else {
+                ctx.response().putHeader("Content-Type", "application/json").end(out);
+            }
+            return;
+        }
         int in = EmulatedText.tokens(body.path("systemInstruction").toString() + body.path("contents"));
         int out = EmulatedText.tokens(text);
         if (!stream) {

@@ -24,7 +24,8 @@ public final class AnthropicMessages {
 
     /** The Messages body for a conversation (a fill-in-the-middle request is first turned into one). */
     public static ObjectNode body(ModelRequest request, String anthropicVersion) {
-        ModelRequest r = FimAsChat.toChat(request);
+        ModelRequest r = Capabilities.check(FimAsChat.toChat(request), Capabilities.Wire.ANTHROPIC,
+                request.model().provider());
         GenerationParams p = r.params();
         ObjectNode body = JSON.createObjectNode();
         body.put("anthropic_version", anthropicVersion);
@@ -34,8 +35,12 @@ public final class AnthropicMessages {
             body.put("system", system);
         }
         ArrayNode messages = body.putArray("messages");
-        for (ChatMessage m : ChatTurns.alternating(r.conversation())) {
-            messages.addObject().put("role", m.role()).put("content", m.content());
+        if (r.conversation().stream().allMatch(ChatMessage::isPlainText)) {
+            for (ChatMessage m : ChatTurns.alternating(r.conversation())) {
+                messages.addObject().put("role", m.role()).put("content", m.content());
+            }
+        } else {
+            blocks(messages, r.conversation());
         }
         if (p.temperature() != null) {
             body.put("temperature", p.temperature());
@@ -47,10 +52,108 @@ public final class AnthropicMessages {
             ArrayNode stop = body.putArray("stop_sequences");
             p.stop().forEach(stop::add);
         }
+        tools(body, r.options());
         return body;
     }
 
-    /** A whole Messages response: text blocks joined, stop reason normalised, usage. */
+    /**
+     * Turns with content blocks: images, {@code tool_use} for an assistant's calls, {@code tool_result} (in a user turn)
+     * for a tool's answer; consecutive turns of one role become one, as Claude wants strictly alternating roles.
+     */
+    private static void blocks(ArrayNode messages, java.util.List<ChatMessage> conversation) {
+        ObjectNode turn = null;
+        for (ChatMessage m : conversation) {
+            String role = "assistant".equals(m.role()) ? "assistant" : "user";
+            if (turn == null || !role.equals(turn.path("role").asText())) {
+                turn = messages.addObject().put("role", role);
+                turn.putArray("content");
+            }
+            ArrayNode content = (ArrayNode) turn.get("content");
+            if (m.toolCallId() != null) {
+                content.addObject().put("type", "tool_result").put("tool_use_id", m.toolCallId())
+                        .put("content", m.content());
+                continue;
+            }
+            for (ContentPart part : m.partsOrText()) {
+                if (part.image() == null) {
+                    content.addObject().put("type", "text").put("text", part.text());
+                } else if (part.image().inline()) {
+                    content.addObject().put("type", "image").putObject("source").put("type", "base64")
+                            .put("media_type", part.image().mediaType()).put("data", part.image().data());
+                } else {
+                    throw new GatewayException(400, "invalid_request_error", "Claude on this cloud takes images as "
+                            + "data: URLs (base64), not https: URLs; the gateway does not fetch URLs for the model");
+                }
+            }
+            if (m.toolCalls() != null) {
+                for (ToolCall call : m.toolCalls()) {
+                    content.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name())
+                            .set("input", ToolSchemas.arguments(call.arguments()));
+                }
+            }
+        }
+        // a turn of text alone is written as a string, as with plain conversations
+        for (JsonNode t : messages) {
+            JsonNode content = t.get("content");
+            if (content.isArray() && content.findValues("type").stream().allMatch(v -> "text".equals(v.asText()))) {
+                StringBuilder text = new StringBuilder();
+                content.forEach(b -> text.append(text.length() > 0 ? "\n\n" : "").append(b.path("text").asText()));
+                ((ObjectNode) t).put("content", text.toString());
+            }
+        }
+    }
+
+    /**
+     * {@code tools[].input_schema} and {@code tool_choice}; a response format becomes one more tool that the model must
+     * call, whose input is the JSON answer (LiteLLM does the same), read back as text by {@link #parse}.
+     */
+    private static void tools(ObjectNode body, ChatOptions o) {
+        ChatOptions.ResponseFormat format = o.responseFormat();
+        if (o.tools() == null && format == null) {
+            return;
+        }
+        ArrayNode tools = body.putArray("tools");
+        if (o.tools() != null) {
+            for (ChatOptions.Tool t : o.tools()) {
+                ObjectNode tool = tools.addObject().put("name", t.name());
+                if (t.description() != null) {
+                    tool.put("description", t.description());
+                }
+                tool.set("input_schema", ToolSchemas.parameters(t.parameters()));
+            }
+        }
+        ObjectNode choice = JSON.createObjectNode();
+        if (format != null) {
+            tools.addObject().put("name", ToolSchemas.JSON_TOOL)
+                    .put("description", "Give your answer as the input of this tool, a JSON value matching its schema.")
+                    .set("input_schema", ToolSchemas.parameters(format.schema()));
+            if (o.tools() == null) {
+                choice.put("type", "tool").put("name", ToolSchemas.JSON_TOOL);
+            }
+        }
+        ChatOptions.ToolChoice c = o.toolChoice();
+        if (choice.isEmpty() && c != null) {
+            switch (c.mode()) {
+                case "required" -> choice.put("type", "any");
+                case "function" -> choice.put("type", "tool").put("name", c.name());
+                default -> choice.put("type", c.mode());
+            }
+        }
+        if (Boolean.FALSE.equals(o.parallelToolCalls())) {
+            if (choice.isEmpty()) {
+                choice.put("type", "auto");
+            }
+            choice.put("disable_parallel_tool_use", true);
+        }
+        if (!choice.isEmpty()) {
+            body.set("tool_choice", choice);
+        }
+    }
+
+    /**
+     * A whole Messages response: text blocks joined, tool_use blocks as tool calls (the response-format tool's input as
+     * the text), stop reason normalised, usage.
+     */
     public static ModelResponse parse(String provider, JsonNode body) {
         if (body == null || !body.isObject()) {
             throw UpstreamErrors.garbage(provider, "not a JSON object");
@@ -63,14 +166,40 @@ public final class AnthropicMessages {
             throw UpstreamErrors.garbage(provider, "no content in the answer");
         }
         StringBuilder text = new StringBuilder();
+        java.util.List<ToolCall> calls = new java.util.ArrayList<>();
+        boolean json = false;
         for (JsonNode block : content) {
-            if ("text".equals(block.path("type").asText())) {
-                text.append(block.path("text").asText(""));
+            switch (block.path("type").asText()) {
+                case "text" -> text.append(block.path("text").asText(""));
+                case "tool_use" -> {
+                    if (ToolSchemas.JSON_TOOL.equals(block.path("name").asText())) {
+                        json = true;
+                        text.append(block.path("input").toString());
+                    } else {
+                        calls.add(new ToolCall(block.path("id").asText(), block.path("name").asText(),
+                                block.path("input").toString()));
+                    }
+                }
+                default -> {
+                    // thinking and other blocks are not part of the answer's text
+                }
             }
         }
         JsonNode usage = body.path("usage");
-        return new ModelResponse(text.toString(), FinishReasons.normalize(body.path("stop_reason").asText(null)),
-                new Usage(usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0)));
+        String finish = json && calls.isEmpty() ? "stop" : FinishReasons.normalize(body.path("stop_reason").asText(null));
+        return new ModelResponse(json && calls.isEmpty() ? content(content) : text.toString(), finish,
+                new Usage(usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0)), calls);
+    }
+
+    /** The response-format tool's input, which is the whole answer. */
+    private static String content(JsonNode content) {
+        for (JsonNode block : content) {
+            if ("tool_use".equals(block.path("type").asText())
+                    && ToolSchemas.JSON_TOOL.equals(block.path("name").asText())) {
+                return block.path("input").toString();
+            }
+        }
+        return "";
     }
 
     /** An {@code error} object of a response or stream event as the status our client sees. */
@@ -100,6 +229,10 @@ public final class AnthropicMessages {
         private int outputTokens;
         private String stopReason;
         private boolean finished;
+        /** Content-block index -> tool-call index (OpenAI counts tool calls, Anthropic counts blocks). */
+        private final java.util.Map<Integer, Integer> toolBlocks = new java.util.HashMap<>();
+        /** The content block that carries the response-format tool's input, relayed as text; -1 when none. */
+        private int jsonBlock = -1;
 
         public StreamState(String provider) {
             this.provider = provider;
@@ -116,10 +249,31 @@ public final class AnthropicMessages {
                     inputTokens = usage.path("input_tokens").asInt(inputTokens);
                     outputTokens = usage.path("output_tokens").asInt(outputTokens);
                 }
+                case "content_block_start" -> {
+                    JsonNode block = event.path("content_block");
+                    if ("tool_use".equals(block.path("type").asText())) {
+                        int index = event.path("index").asInt();
+                        if (ToolSchemas.JSON_TOOL.equals(block.path("name").asText())) {
+                            jsonBlock = index;
+                        } else {
+                            int call = toolBlocks.size();
+                            toolBlocks.put(index, call);
+                            listener.onToolCall(call, block.path("id").asText(), block.path("name").asText(), "");
+                        }
+                    }
+                }
                 case "content_block_delta" -> {
                     JsonNode delta = event.path("delta");
                     if (delta.has("text")) {
                         listener.onText(delta.path("text").asText(""));
+                    } else if (delta.has("partial_json")) {
+                        int index = event.path("index").asInt();
+                        String fragment = delta.path("partial_json").asText("");
+                        if (index == jsonBlock) {
+                            listener.onText(fragment);
+                        } else if (toolBlocks.containsKey(index) && !fragment.isEmpty()) {
+                            listener.onToolCall(toolBlocks.get(index), null, null, fragment);
+                        }
                     }
                 }
                 case "message_delta" -> {
@@ -130,15 +284,15 @@ public final class AnthropicMessages {
                 }
                 case "message_stop" -> {
                     finished = true;
-                    listener.onComplete(FinishReasons.normalize(stopReason == null ? "end_turn" : stopReason),
-                            usage());
+                    String reason = jsonBlock >= 0 && toolBlocks.isEmpty() ? "end_turn" : stopReason;
+                    listener.onComplete(FinishReasons.normalize(reason == null ? "end_turn" : reason), usage());
                 }
                 case "error" -> {
                     finished = true;
                     listener.onError(error(provider, event.path("error")));
                 }
                 default -> {
-                    // ping, content_block_start, content_block_stop
+                    // ping, content_block_stop
                 }
             }
         }

@@ -9,7 +9,7 @@ import dev.modelgateway.config.ModelDeployment;
  * fill-in-the-middle completion ({@code fim}), never both.
  */
 public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, FimPrompt fim,
-        GenerationParams params, boolean stream, Double timeoutSeconds) {
+        GenerationParams params, boolean stream, Double timeoutSeconds, ChatOptions options) {
 
     public ModelRequest {
         if ((messages == null) == (fim == null)) {
@@ -17,6 +17,12 @@ public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, Fi
         }
         messages = messages == null ? null : List.copyOf(messages);
         params = params == null ? GenerationParams.DEFAULTS : params;
+        options = options == null ? ChatOptions.NONE : options;
+    }
+
+    public ModelRequest(ModelDeployment model, List<ChatMessage> messages, FimPrompt fim, GenerationParams params,
+            boolean stream, Double timeoutSeconds) {
+        this(model, messages, fim, params, stream, timeoutSeconds, ChatOptions.NONE);
     }
 
     public static ModelRequest chat(ModelDeployment model, List<ChatMessage> messages, GenerationParams params,
@@ -33,11 +39,21 @@ public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, Fi
     }
 
     public ModelRequest withStream(boolean streamed) {
-        return new ModelRequest(model, messages, fim, params, streamed, timeoutSeconds);
+        return new ModelRequest(model, messages, fim, params, streamed, timeoutSeconds, options);
     }
 
     public ModelRequest withModel(ModelDeployment other) {
-        return new ModelRequest(other, messages, fim, params, stream, timeoutSeconds);
+        return new ModelRequest(other, messages, fim, params, stream, timeoutSeconds, options);
+    }
+
+    /** The same request with tools, a response format or other OpenAI fields (see {@link ChatOptions}). */
+    public ModelRequest withOptions(ChatOptions chatOptions) {
+        return new ModelRequest(model, messages, fim, params, stream, timeoutSeconds, chatOptions);
+    }
+
+    /** The same conversation with other turns (a provider's mapping may drop or reshape some). */
+    public ModelRequest withMessages(List<ChatMessage> turns) {
+        return new ModelRequest(model, turns, fim, params, stream, timeoutSeconds, options);
     }
 
     /** The system turns joined, for APIs that take the system prompt apart from the conversation. */

@@ -1,5 +1,7 @@
 package dev.modelgateway.provider;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,19 +27,91 @@ public final class OpenAiFormat {
     private OpenAiFormat() {
     }
 
-    /** {@code {"model", "messages", "max_tokens", "temperature", "top_p", "stop", "stream", "stream_options"}}. */
-    public static ObjectNode chatBody(ModelRequest r, String model) {
+    /**
+     * {@code {"model", "messages", "max_tokens", "temperature", "top_p", "stop", "stream", "stream_options"}}, plus
+     * what the client asked beyond them (tools, tool_choice, parallel_tool_calls, response_format, and the OpenAI
+     * fields {@link Capabilities} lets through), in OpenAI's own shape.
+     */
+    public static ObjectNode chatBody(ModelRequest request, String model) {
+        ModelRequest r = Capabilities.check(request, Capabilities.Wire.OPENAI, request.model().provider());
         ObjectNode body = JSON.createObjectNode();
         if (model != null) {
             body.put("model", model);
         }
         ArrayNode messages = body.putArray("messages");
         for (ChatMessage m : r.messages()) {
-            messages.addObject().put("role", m.role()).put("content", m.content());
+            message(messages.addObject(), m);
         }
         sampling(body, r.params());
+        options(body, r.options());
         streaming(body, r.stream());
         return body;
+    }
+
+    private static void message(ObjectNode out, ChatMessage m) {
+        out.put("role", m.role());
+        if (m.parts() != null) {
+            ArrayNode parts = out.putArray("content");
+            for (ContentPart p : m.parts()) {
+                if (p.image() == null) {
+                    parts.addObject().put("type", "text").put("text", p.text());
+                } else {
+                    ContentPart.Image img = p.image();
+                    parts.addObject().put("type", "image_url").putObject("image_url").put("url", img.inline()
+                            ? "data:" + img.mediaType() + ";base64," + img.data() : img.url());
+                }
+            }
+        } else if (m.toolCalls() != null && m.content().isEmpty()) {
+            out.putNull("content");
+        } else {
+            out.put("content", m.content());
+        }
+        if (m.toolCalls() != null) {
+            ArrayNode calls = out.putArray("tool_calls");
+            for (ToolCall c : m.toolCalls()) {
+                ObjectNode call = calls.addObject().put("id", c.id()).put("type", "function");
+                call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+            }
+        }
+        if (m.toolCallId() != null) {
+            out.put("tool_call_id", m.toolCallId());
+        }
+    }
+
+    private static void options(ObjectNode body, ChatOptions o) {
+        if (o.tools() != null) {
+            ArrayNode tools = body.putArray("tools");
+            for (ChatOptions.Tool t : o.tools()) {
+                ObjectNode f = tools.addObject().put("type", "function").putObject("function").put("name", t.name());
+                if (t.description() != null) {
+                    f.put("description", t.description());
+                }
+                if (t.parameters() != null) {
+                    f.set("parameters", t.parameters());
+                }
+            }
+        }
+        ChatOptions.ToolChoice choice = o.toolChoice();
+        if (choice != null) {
+            if ("function".equals(choice.mode())) {
+                body.putObject("tool_choice").put("type", "function").putObject("function").put("name", choice.name());
+            } else {
+                body.put("tool_choice", choice.mode());
+            }
+        }
+        if (o.parallelToolCalls() != null) {
+            body.put("parallel_tool_calls", o.parallelToolCalls());
+        }
+        ChatOptions.ResponseFormat format = o.responseFormat();
+        if (format != null) {
+            ObjectNode rf = body.putObject("response_format").put("type", format.type());
+            if (format.jsonSchema() != null) {
+                rf.set("json_schema", format.jsonSchema());
+            }
+        }
+        if (o.extra() != null) {
+            o.extra().forEach(body::set);
+        }
     }
 
     /**
@@ -109,8 +183,18 @@ public final class OpenAiFormat {
         }
         JsonNode content = choice.path("message").path("content");
         String text = content.isTextual() ? content.asText() : choice.path("text").asText("");
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode c : choice.path("message").path("tool_calls")) {
+            JsonNode f = c.path("function");
+            calls.add(new ToolCall(c.path("id").asText(), f.path("name").asText(), arguments(f.get("arguments"))));
+        }
         return new ModelResponse(text, FinishReasons.normalize(choice.path("finish_reason").asText(null)),
-                usage(root.get("usage")));
+                usage(root.get("usage")), calls);
+    }
+
+    /** Arguments as the JSON string OpenAI sends (some servers send the object itself). */
+    private static String arguments(JsonNode args) {
+        return args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString();
     }
 
     public static Usage usage(JsonNode usage) {
@@ -163,6 +247,13 @@ public final class OpenAiFormat {
             String text = delta.isTextual() ? delta.asText() : choice.path("text").asText("");
             if (!text.isEmpty()) {
                 listener.onText(text);
+            }
+            for (JsonNode call : choice.path("delta").path("tool_calls")) {
+                JsonNode f = call.path("function");
+                JsonNode args = f.get("arguments");
+                listener.onToolCall(call.path("index").asInt(0), call.path("id").asText(null),
+                        f.path("name").asText(null), args == null || args.isNull() ? ""
+                                : args.isTextual() ? args.asText() : args.toString());
             }
             String reason = choice.path("finish_reason").asText(null);
             if (reason != null && !"null".equals(reason)) {

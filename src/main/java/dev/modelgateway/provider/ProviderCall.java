@@ -78,6 +78,11 @@ public final class ProviderCall extends AsyncProcessorSupport {
             }
 
             @Override
+            public void onToolCall(int index, String id, String name, String arguments) {
+                writer.onToolCall(index, id, name, arguments);
+            }
+
+            @Override
             public void onComplete(String finishReason, Usage usage) {
                 writer.onComplete(finishReason, usage);
             }

@@ -51,6 +51,15 @@ public final class HttpStreamWriter implements StreamListener {
     }
 
     @Override
+    public void onToolCall(int index, String id, String name, String arguments) {
+        if (finished.get()) {
+            return;
+        }
+        commit();
+        write(format.toolCall(index, id, name, arguments));
+    }
+
+    @Override
     public void onComplete(String finishReason, Usage usage) {
         if (!finished.compareAndSet(false, true)) {
             return;

@@ -10,6 +10,11 @@ public interface StreamFormat {
 
     String text(String text);
 
+    /** A tool-call piece (see {@link StreamListener#onToolCall}); formats without tool calls never get one. */
+    default String toolCall(int index, String id, String name, String arguments) {
+        throw new UnsupportedOperationException("this answer format has no tool calls");
+    }
+
     String end(String finishReason, Usage usage);
 
     String error(GatewayException error);

@@ -12,7 +12,7 @@ import java.util.Base64;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A service-account key generated per test run (fresh RSA key) whose token_uri points at a local test server. */
-final class TestServiceAccount {
+public final class TestServiceAccount {
 
     static final String EMAIL = "gateway-test@my-project.iam.gserviceaccount.com";
 
@@ -42,7 +42,7 @@ final class TestServiceAccount {
     }
 
     /** Writes a fresh key to a temporary file, deleted on exit. */
-    static Path file(String tokenUri) {
+    public static Path file(String tokenUri) {
         try {
             Path file = Files.createTempFile("sa-key-", ".json");
             file.toFile().deleteOnExit();
