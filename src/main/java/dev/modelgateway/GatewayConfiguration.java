@@ -44,6 +44,7 @@ import dev.modelgateway.queue.EmbeddedBroker;
 import dev.modelgateway.queue.QueueFailures;
 import dev.modelgateway.queue.QueueReply;
 import dev.modelgateway.queue.UnknownQueueEndpoint;
+import dev.modelgateway.reload.Current;
 
 /**
  * Builds the gateway's beans once, at start-up, from the settings (contract section 9): the catalogue and the prompt
@@ -67,7 +68,10 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .setWorkerPoolSize(Integer.parseInt(prop(props, "gateway.http.worker-threads", "64"))));
         context.getRegistry().bind("vertx", vertx);
         context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
-        ModelResolver resolver = new ModelResolver(catalog,
+        // the swap points of live edits (contract section 11): every reader goes through these
+        Current<ModelCatalog> currentCatalog = new Current<>(catalog, "start-up");
+        Current<PromptRegistry> currentPrompts = new Current<>(prompts, "start-up");
+        ModelResolver resolver = new ModelResolver(currentCatalog,
                 Boolean.parseBoolean(prop(props, "gateway.custom-models.enabled", "false")),
                 list(prop(props, "gateway.custom-models.allowed-endpoints", "")));
         UpstreamSettings upstream = new UpstreamSettings(
@@ -78,9 +82,9 @@ public class GatewayConfiguration implements CamelConfiguration {
                 duration(prop(props, "gateway.upstream.first-token-timeout", "60s")));
         UpstreamHttp http = new UpstreamHttp(vertx, upstream);
 
-        Endpoints endpoints = new Endpoints(resolver, prompts);
-        bind(context, "modelCatalog", catalog);
-        bind(context, "promptRegistry", prompts);
+        Endpoints endpoints = new Endpoints(resolver, currentPrompts);
+        bind(context, "currentModelCatalog", currentCatalog);
+        bind(context, "currentPromptRegistry", currentPrompts);
         bind(context, "modelResolver", resolver);
         bind(context, "codeCompletionsRequest", endpoints.codeCompletions());
         bind(context, "codeGenerationsRequest", endpoints.codeGenerations());

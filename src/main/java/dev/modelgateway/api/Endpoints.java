@@ -27,6 +27,7 @@ import dev.modelgateway.provider.ChatOptions;
 import dev.modelgateway.provider.FimPrompt;
 import dev.modelgateway.provider.GenerationParams;
 import dev.modelgateway.provider.ModelRequest;
+import dev.modelgateway.reload.Current;
 
 /**
  * The edge of each endpoint: validates the body once, resolves the model, and records a {@link RequestPlan}. One
@@ -38,9 +39,10 @@ public final class Endpoints {
     public static final int MAX_CONTENT_CHARS = 100_000;
 
     private final ModelResolver resolver;
-    private final PromptRegistry prompts;
+    private final Current<PromptRegistry> prompts;
 
-    public Endpoints(ModelResolver resolver, PromptRegistry prompts) {
+    /** {@code prompts} is read once per request, so a prompt edit applies from the next one. */
+    public Endpoints(ModelResolver resolver, Current<PromptRegistry> prompts) {
         this.resolver = resolver;
         this.prompts = prompts;
     }
@@ -102,13 +104,15 @@ public final class Endpoints {
         boolean stream = Boolean.TRUE.equals(r.stream());
         Function<ModelDeployment, ModelRequest> builder = switch (version) {
             case 1 -> {
+                PromptRegistry registry = prompts.get();
                 Map<String, Object> inputs = new LinkedHashMap<>();
                 inputs.put("prefix", above);
                 inputs.put("suffix", below);
                 inputs.put("language", language);
                 inputs.put("file_name", file.fileName());
                 inputs.put("instruction", r.userInstruction() == null ? "" : r.userInstruction());
-                yield model -> rendered(model, prompts.resolve(promptId, model.family(), null), inputs, stream);
+                yield model -> rendered(registry, model, registry.resolve(promptId, model.family(), null), inputs,
+                        stream);
             }
             case 2 -> {
                 JsonNode prompt = r.prompt();
@@ -133,7 +137,8 @@ public final class Endpoints {
         exchange.setProperty(ExchangeKeys.API, ApiFamily.PROMPTS);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         String promptId = path == null ? "" : path.replaceFirst("^/?v1/prompts/?", "").replaceAll("/+$", "");
-        if (promptId.isEmpty() || !prompts.contains(promptId)) {
+        PromptRegistry registry = prompts.get();
+        if (promptId.isEmpty() || !registry.contains(promptId)) {
             throw GatewayException.notFound("unknown prompt '" + promptId + "'");
         }
         PromptRequest r = Json.read(body(exchange), PromptRequest.class);
@@ -148,11 +153,12 @@ public final class Endpoints {
         // rendered up front, so a missing input or version is reported before anything is sent; fall-backs of
         // another family render their own variant when they are tried
         ModelDeployment firstModel = candidates.get(0);
-        ModelRequest first = rendered(firstModel, prompts.resolve(promptId, firstModel.family(), constraint), inputs,
-                stream);
+        ModelRequest first = rendered(registry, firstModel, registry.resolve(promptId, firstModel.family(),
+                constraint), inputs, stream);
         RequestPlan.start(exchange, candidates,
                 model -> model == firstModel ? first
-                        : rendered(model, prompts.resolve(promptId, model.family(), constraint), inputs, stream),
+                        : rendered(registry, model, registry.resolve(promptId, model.family(), constraint), inputs,
+                                stream),
                 model -> Shapes.promptText(), stream);
     }
 
@@ -190,8 +196,9 @@ public final class Endpoints {
                 model -> Shapes.openAiCompletion(r.model(), usage), stream);
     }
 
-    private ModelRequest rendered(ModelDeployment model, PromptDefinition def, Map<String, ?> inputs, boolean stream) {
-        RenderedPrompt p = prompts.render(def, inputs);
+    private static ModelRequest rendered(PromptRegistry registry, ModelDeployment model, PromptDefinition def,
+            Map<String, ?> inputs, boolean stream) {
+        RenderedPrompt p = registry.render(def, inputs);
         ModelRequest request = p.fim() != null
                 ? ModelRequest.fim(model, p.fim(), p.params(), stream)
                 : ModelRequest.chat(model, p.messages(), p.params(), stream);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.config.ModelDeployment;
+import dev.modelgateway.reload.Current;
 
 /**
  * Picks the deployments that serve a request: a models.yaml alias, a known identifier, the feature's default, or (only
@@ -14,22 +15,28 @@ import dev.modelgateway.config.ModelDeployment;
  */
 public final class ModelResolver {
 
-    private final ModelCatalog catalog;
+    private final Current<ModelCatalog> catalog;
     private final boolean customModelsEnabled;
     private final List<String> allowedEndpoints;
 
-    public ModelResolver(ModelCatalog catalog, boolean customModelsEnabled, List<String> allowedEndpoints) {
+    /** {@code catalog} is read once per call: a models.yaml edit swapped in meanwhile applies from the next request. */
+    public ModelResolver(Current<ModelCatalog> catalog, boolean customModelsEnabled, List<String> allowedEndpoints) {
         this.catalog = catalog;
         this.customModelsEnabled = customModelsEnabled;
         this.allowedEndpoints = List.copyOf(allowedEndpoints);
     }
 
+    /** The catalogue loaded now. */
     public ModelCatalog catalog() {
-        return catalog;
+        return catalog.get();
     }
 
     /** The deployments behind an alias (OpenAI-style {@code model}), in the order to try them. */
     public List<ModelDeployment> byAlias(String alias) {
+        return byAlias(catalog.get(), alias);
+    }
+
+    private static List<ModelDeployment> byAlias(ModelCatalog catalog, String alias) {
         if (alias == null || alias.isBlank()) {
             throw GatewayException.unprocessable("field 'model' is required");
         }
@@ -50,25 +57,27 @@ public final class ModelResolver {
      */
     public List<ModelDeployment> forRequest(String identifier, String name, String endpoint, String apiKey,
             String feature) {
+        ModelCatalog catalog = this.catalog.get();
         boolean custom = notBlank(endpoint) || notBlank(apiKey);
         if (custom) {
-            return List.of(custom(identifier, name, endpoint, apiKey));
+            return List.of(custom(catalog, identifier, name, endpoint, apiKey));
         }
         if (notBlank(identifier)) {
-            return byAlias(identifier);
+            return byAlias(catalog, identifier);
         }
         if (notBlank(name) && catalog.group(name) != null) {
-            return byAlias(name);
+            return byAlias(catalog, name);
         }
         String alias = catalog.aliasForFeature(feature);
         if (alias == null) {
             throw GatewayException.notFound("no model is configured for feature '" + feature
                     + "' (set features." + feature + " in models.yaml) and the request names none");
         }
-        return byAlias(alias);
+        return byAlias(catalog, alias);
     }
 
-    private ModelDeployment custom(String identifier, String name, String endpoint, String apiKey) {
+    private ModelDeployment custom(ModelCatalog catalog, String identifier, String name, String endpoint,
+            String apiKey) {
         if (!customModelsEnabled) {
             throw GatewayException.forbidden("this gateway does not accept model endpoints or keys from clients "
                     + "(gateway.custom-models.enabled is false)");
