@@ -32,6 +32,8 @@ import dev.modelgateway.api.ResponseWriter;
 import dev.modelgateway.api.TextToChatRequest;
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.emulator.Emulator;
+import dev.modelgateway.http.AsyncHttpEngine;
+import dev.modelgateway.http.InFlightLimit;
 import dev.modelgateway.prompt.PromptRegistry;
 import dev.modelgateway.provider.ProviderCall;
 import dev.modelgateway.provider.UpstreamHttp;
@@ -64,9 +66,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
                 System::getenv);
         PromptRegistry prompts = PromptRegistry.load(Path.of(prop(props, "gateway.prompts-dir", "prompts")));
-        Vertx vertx = Vertx.vertx(new VertxOptions()
-                .setWorkerPoolSize(Integer.parseInt(prop(props, "gateway.http.worker-threads", "64"))));
+        if (props.resolveProperty("gateway.http.worker-threads").isPresent()) {
+            LOG.warn("gateway.http.worker-threads is no longer used and is ignored: no thread waits on a request now; "
+                    + "gateway.http.max-in-flight bounds the requests in flight");
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions());
         context.getRegistry().bind("vertx", vertx);
+        InFlightLimit inFlight = new InFlightLimit(Integer.parseInt(prop(props, "gateway.http.max-in-flight",
+                "10000")));
+        // platform-http finds its engine under this name: consumers that hold no thread per request (CAMEL-27217)
+        bind(context, "platform-http-engine", new AsyncHttpEngine(inFlight));
+        bind(context, "httpInFlight", inFlight);
         context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
         // the swap points of live edits (contract section 11): every reader goes through these
         Current<ModelCatalog> currentCatalog = new Current<>(catalog, "start-up");
@@ -80,7 +90,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 duration(prop(props, "gateway.upstream.max-backoff", "8s")),
                 duration(prop(props, "gateway.upstream.timeout", "600s")),
                 duration(prop(props, "gateway.upstream.first-token-timeout", "60s")));
-        UpstreamHttp http = new UpstreamHttp(vertx, upstream);
+        // one upstream connection per request in flight at most: a pool smaller than the limit would queue streams
+        UpstreamHttp http = new UpstreamHttp(vertx, upstream, inFlight.max());
 
         Endpoints endpoints = new Endpoints(resolver, currentPrompts);
         bind(context, "currentModelCatalog", currentCatalog);

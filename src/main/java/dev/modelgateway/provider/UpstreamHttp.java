@@ -38,6 +38,11 @@ public final class UpstreamHttp {
     }
 
     public UpstreamHttp(Vertx vertx, UpstreamSettings settings) {
+        this(vertx, settings, 64);
+    }
+
+    /** maxConnections: per upstream host, over all lanes (gateway.http.max-in-flight: one per request at most). */
+    public UpstreamHttp(Vertx vertx, UpstreamSettings settings, int maxConnections) {
         this.vertx = vertx;
         this.settings = settings;
         this.retrier = new Retrier(vertx, settings);
@@ -50,7 +55,7 @@ public final class UpstreamHttp {
         this.lanes = new Lane[n];
         for (int i = 0; i < n; i++) {
             lanes[i] = new Lane(newEventLoopContext(vertx),
-                    vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(8, 64 / n))));
+                    vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(8, maxConnections / n))));
         }
     }
 

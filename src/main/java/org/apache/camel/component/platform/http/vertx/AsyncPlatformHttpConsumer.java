@@ -1,0 +1,127 @@
+package org.apache.camel.component.platform.http.vertx;
+
+import java.util.List;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+
+/**
+ * Carries CAMEL-27217 (Camel 4.24) onto 4.18: delete this class and {@code dev.modelgateway.http.AsyncHttpEngine}'s
+ * consumer factory when Camel is upgraded.
+ * <p>
+ * The stock 4.18 consumer runs the whole route with the synchronous processor inside {@code executeBlocking}, so a
+ * Vert.x worker thread waits for every request until its answer is complete (a stream: until its last token). This
+ * one starts the route on a worker with the asynchronous processor, as 4.24 does: the worker is free as soon as the
+ * route continues on another thread (the provider call completes on an event loop), and the response is written on
+ * the request's own context when the route is done. So no thread is held per request in flight.
+ * <p>
+ * It lives in Camel's package because it reuses the package-private response writer and header mapping of
+ * {@link VertxPlatformHttpSupport}, unchanged. Proxy endpoints keep the stock consumer; multipart and form bodies are
+ * not turned into headers (the gateway's endpoints take JSON, and answer a form with a 400 either way).
+ */
+public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
+
+    /** Told when an exchange is done: its answer written, or its client gone (the in-flight count). */
+    public interface Tracker {
+        void done(RoutingContext ctx);
+    }
+
+    private final Tracker tracker;
+
+    public AsyncPlatformHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor,
+            List<Handler<RoutingContext>> handlers, String routerName, Tracker tracker) {
+        super(endpoint, processor, handlers, routerName);
+        this.tracker = tracker;
+    }
+
+    @Override
+    protected void handleRequest(RoutingContext ctx) {
+        if (isSuspended()) {
+            ctx.response().setStatusCode(503);
+            ctx.end();
+            return;
+        }
+        // the request's own context: its response is written there, whichever thread ends the route
+        Context requestContext = Vertx.currentContext();
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        processHttpRequest(exchange, ctx).onComplete(read -> {
+            if (read.failed()) {
+                fail(exchange, ctx, read.cause());
+                return;
+            }
+            // the first steps (auth, parsing, prompt rendering, a token refresh) may block: start off the event loop
+            ctx.vertx().executeBlocking(() -> {
+                route(exchange, doneSync -> onContext(requestContext, () -> answer(exchange, ctx)));
+                return null;
+            }, false).onFailure(e -> fail(exchange, ctx, e));
+        });
+    }
+
+    private void route(Exchange exchange, AsyncCallback callback) throws Exception {
+        createUoW(exchange);
+        try {
+            getAsyncProcessor().process(exchange, callback);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+        }
+    }
+
+    /** Runs on the request's context: at once when already there, else as a task of its loop. */
+    private static void onContext(Context context, Runnable task) {
+        if (context == null || context == Vertx.currentContext() && Context.isOnEventLoopThread()) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+
+    private void answer(Exchange exchange, RoutingContext ctx) {
+        try {
+            VertxPlatformHttpSupport.writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(),
+                    getEndpoint().isMuteException()).onComplete(written -> {
+                        if (written.succeeded()) {
+                            complete(exchange, ctx);
+                        } else {
+                            fail(exchange, ctx, written.cause());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            fail(exchange, ctx, e);
+        }
+    }
+
+    private void fail(Exchange exchange, RoutingContext ctx, Throwable failure) {
+        getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(),
+                failure);
+        if (!ctx.response().ended()) {
+            ctx.fail(failure);
+        }
+        if (getEndpoint().isHandleWriteResponseError() && failure != null) {
+            Exception existing = exchange.getException();
+            if (existing != null) {
+                failure.addSuppressed(existing);
+            }
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            exchange.setException(failure);
+        }
+        complete(exchange, ctx);
+    }
+
+    private void complete(Exchange exchange, RoutingContext ctx) {
+        try {
+            doneUoW(exchange);
+            releaseExchange(exchange, false);
+        } finally {
+            tracker.done(ctx);
+        }
+    }
+}
