@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.modelgateway.emulator.EmulatedText;
@@ -85,5 +86,29 @@ class ShippedConfigurationTest {
         }
         assertThat(tried).contains("/v1/chat/completions", "/v2/code/completions", "/v1/prompts/chat/explain_code",
                 "/v1/models", "/monitoring/healthz");
+    }
+
+    @Test
+    void everyShippedModelCallsAnOfferedToolThroughTheEmulatorAndThenAnswersTheToolsResult() throws Exception {
+        String tools = "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", "
+                + "\"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}}}]";
+        for (String alias : List.of("codestral", "llama", "claude-bedrock", "gpt-4o")) {
+            HttpResponse<String> call = gateway.post("/v1/chat/completions", "{\"model\": \"" + alias
+                    + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Weather in Paris?\"}], " + tools + "}");
+            assertThat(call.statusCode()).as(alias + ": " + call.body()).isEqualTo(200);
+            JsonNode choice = JSON.readTree(call.body()).at("/choices/0");
+            assertThat(choice.path("finish_reason").asText()).as(alias).isEqualTo("tool_calls");
+            JsonNode toolCall = choice.at("/message/tool_calls/0");
+            assertThat(toolCall.at("/function/name").asText()).as(alias).isEqualTo("get_weather");
+            assertThat(JSON.readTree(toolCall.at("/function/arguments").asText()).path("city").asText()).as(alias)
+                    .contains("test double");
+            HttpResponse<String> answer = gateway.post("/v1/chat/completions", "{\"model\": \"" + alias
+                    + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Weather in Paris?\"}, {\"role\": "
+                    + "\"assistant\", \"content\": null, \"tool_calls\": [" + toolCall + "]}, {\"role\": \"tool\", "
+                    + "\"tool_call_id\": \"" + toolCall.path("id").asText() + "\", \"content\": \"18 C\"}], " + tools + "}");
+            assertThat(answer.statusCode()).as(alias + ": " + answer.body()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).at("/choices/0/message/content").asText()).as(alias)
+                    .startsWith(EmulatedText.LABEL);
+        }
     }
 }

@@ -50,6 +50,12 @@ public final class BedrockSurface implements EmulatorSurface {
         String text = EmulatedText.answer(model, prompt);
         int in = EmulatedText.tokens(body.path("system").toString() + " " + body.path("messages").toString());
         int out = EmulatedText.tokens(text);
+        boolean invoke = operation.startsWith("invoke");
+        EmulatedTools.Call call = invoke ? EmulatedTools.anthropic(body) : EmulatedTools.converse(body);
+        if (call != null) {
+            toolCall(ctx, operation, model, call, in);
+            return;
+        }
         switch (operation) {
             case "invoke" -> ctx.response().putHeader("Content-Type", "application/json")
                     .end(claudeMessage(model, text, in, out).toString());
@@ -57,6 +63,66 @@ public final class BedrockSurface implements EmulatorSurface {
                     .end(converse(text, in, out).toString());
             case "invoke-with-response-stream" -> invokeStream(events(ctx), model, text, in, out);
             default -> converseStream(events(ctx), text, in, out);
+        }
+    }
+
+    /** The emulator calls an offered tool: Claude's tool_use block or Converse's toolUse, whole or streamed. */
+    private static void toolCall(RoutingContext ctx, String operation, String model, EmulatedTools.Call call, int in) {
+        switch (operation) {
+            case "invoke" -> {
+                ObjectNode m = claudeMessage(model, "", in, 1);
+                m.putArray("content").addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name())
+                        .set("input", call.arguments());
+                m.put("stop_reason", "tool_use");
+                ctx.response().putHeader("Content-Type", "application/json").end(m.toString());
+            }
+            case "converse" -> {
+                ObjectNode r = converse("", in, 1);
+                ObjectNode use = ((ObjectNode) r.at("/output/message")).putArray("content").addObject()
+                        .putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
+                use.set("input", call.arguments());
+                r.put("stopReason", "tool_use");
+                ctx.response().putHeader("Content-Type", "application/json").end(r.toString());
+            }
+            case "invoke-with-response-stream" -> {
+                HttpServerResponse response = events(ctx);
+                ObjectNode start = claudeMessage(model, "", in, 1);
+                start.set("content", OpenAiSurface.JSON.createArrayNode());
+                start.putNull("stop_reason");
+                response.write(EventStreamFrames.chunk(OpenAiSurface.JSON.createObjectNode()
+                        .put("type", "message_start").set("message", start).toString()));
+                ObjectNode block = OpenAiSurface.JSON.createObjectNode().put("type", "content_block_start")
+                        .put("index", 0);
+                block.putObject("content_block").put("type", "tool_use").put("id", call.id())
+                        .put("name", call.name()).putObject("input");
+                response.write(EventStreamFrames.chunk(block.toString()));
+                for (String fragment : call.fragments()) {
+                    ObjectNode delta = OpenAiSurface.JSON.createObjectNode().put("type", "content_block_delta")
+                            .put("index", 0);
+                    delta.putObject("delta").put("type", "input_json_delta").put("partial_json", fragment);
+                    response.write(EventStreamFrames.chunk(delta.toString()));
+                }
+                response.write(EventStreamFrames.chunk("{\"type\":\"content_block_stop\",\"index\":0}"));
+                response.write(EventStreamFrames.chunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                        + "\"tool_use\"},\"usage\":{\"output_tokens\":1}}"));
+                response.end(EventStreamFrames.chunk("{\"type\":\"message_stop\"}"));
+            }
+            default -> {
+                HttpServerResponse response = events(ctx);
+                response.write(EventStreamFrames.event("messageStart", "{\"role\":\"assistant\"}"));
+                ObjectNode start = OpenAiSurface.JSON.createObjectNode().put("contentBlockIndex", 0);
+                start.putObject("start").putObject("toolUse").put("toolUseId", call.id()).put("name", call.name());
+                response.write(EventStreamFrames.event("contentBlockStart", start.toString()));
+                for (String fragment : call.fragments()) {
+                    ObjectNode delta = OpenAiSurface.JSON.createObjectNode().put("contentBlockIndex", 0);
+                    delta.putObject("delta").putObject("toolUse").put("input", fragment);
+                    response.write(EventStreamFrames.event("contentBlockDelta", delta.toString()));
+                }
+                response.write(EventStreamFrames.event("contentBlockStop", "{\"contentBlockIndex\":0}"));
+                response.write(EventStreamFrames.event("messageStop", "{\"stopReason\":\"tool_use\"}"));
+                response.end(EventStreamFrames.event("metadata", "{\"usage\":{\"inputTokens\":" + in
+                        + ",\"outputTokens\":1,\"totalTokens\":" + (in + 1) + "},\"metrics\":{\"latencyMs\":1}}"));
+            }
         }
     }
 

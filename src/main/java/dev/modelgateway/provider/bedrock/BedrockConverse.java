@@ -13,6 +13,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
+import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+
+import dev.modelgateway.provider.Capabilities;
 import dev.modelgateway.provider.ChatMessage;
 import dev.modelgateway.provider.ChatTurns;
 import dev.modelgateway.provider.FinishReasons;
@@ -33,7 +36,8 @@ final class BedrockConverse {
     }
 
     /** The unary request, handed to the aws-bedrock component as its POJO body. */
-    static ConverseRequest request(ModelRequest r, String modelId) {
+    static ConverseRequest request(ModelRequest request, String modelId) {
+        ModelRequest r = checked(request);
         ConverseRequest.Builder b = ConverseRequest.builder().modelId(modelId).messages(messages(r));
         List<SystemContentBlock> system = system(r);
         if (!system.isEmpty()) {
@@ -43,10 +47,15 @@ final class BedrockConverse {
         if (inference != null) {
             b.inferenceConfig(inference);
         }
+        ToolConfiguration tools = ConverseTools.configuration(r.options());
+        if (tools != null) {
+            b.toolConfig(tools);
+        }
         return b.build();
     }
 
-    static ConverseStreamRequest streamRequest(ModelRequest r, String modelId) {
+    static ConverseStreamRequest streamRequest(ModelRequest request, String modelId) {
+        ModelRequest r = checked(request);
         ConverseStreamRequest.Builder b = ConverseStreamRequest.builder().modelId(modelId).messages(messages(r));
         List<SystemContentBlock> system = system(r);
         if (!system.isEmpty()) {
@@ -56,10 +65,21 @@ final class BedrockConverse {
         if (inference != null) {
             b.inferenceConfig(inference);
         }
+        ToolConfiguration tools = ConverseTools.configuration(r.options());
+        if (tools != null) {
+            b.toolConfig(tools);
+        }
         return b.build();
     }
 
+    private static ModelRequest checked(ModelRequest r) {
+        return Capabilities.check(r, Capabilities.Wire.CONVERSE, BedrockErrors.PROVIDER);
+    }
+
     private static List<Message> messages(ModelRequest r) {
+        if (!r.conversation().stream().allMatch(ChatMessage::isPlainText)) {
+            return ConverseTools.messages(r.conversation());
+        }
         List<Message> out = new ArrayList<>();
         for (ChatMessage m : ChatTurns.alternating(r.conversation())) {
             out.add(Message.builder()
@@ -94,9 +114,12 @@ final class BedrockConverse {
         return b.build();
     }
 
-    /** What the component put on the exchange: text as body, stop reason and usage as headers. */
-    static ModelResponse response(Object text, String stopReason, TokenUsage usage) {
-        return new ModelResponse(text instanceof String s ? s : "", FinishReasons.normalize(stopReason), usage(usage));
+    /**
+     * What the component put on the exchange: text as body, stop reason, usage and the whole output message as
+     * headers; tool calls are read from the message (the body holds only text).
+     */
+    static ModelResponse response(Object text, String stopReason, TokenUsage usage, Message output) {
+        return ConverseTools.response(text instanceof String s ? s : "", stopReason, usage(usage), output);
     }
 
     static Usage usage(TokenUsage usage) {
@@ -113,19 +136,24 @@ final class BedrockConverse {
      */
     static final class Stream {
         private final StreamListener listener;
+        private final ConverseTools.StreamCalls calls;
         private volatile String stopReason;
         private volatile Usage usage = Usage.NONE;
 
         Stream(StreamListener listener) {
             this.listener = listener;
+            this.calls = new ConverseTools.StreamCalls(listener);
         }
 
         ConverseStreamResponseHandler handler() {
             return ConverseStreamResponseHandler.builder()
                     .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+                            .onContentBlockStart(calls::start)
                             .onContentBlockDelta(e -> {
                                 if (e.delta() != null && e.delta().text() != null) {
                                     listener.onText(e.delta().text());
+                                } else if (e.delta() != null && e.delta().toolUse() != null) {
+                                    calls.delta(e);
                                 }
                             })
                             .onMessageStop(e -> stopReason = e.stopReasonAsString())
@@ -135,7 +163,8 @@ final class BedrockConverse {
         }
 
         void ended() {
-            listener.onComplete(FinishReasons.normalize(stopReason == null ? "end_turn" : stopReason), usage);
+            String reason = calls.onlyJson() ? "end_turn" : stopReason;
+            listener.onComplete(FinishReasons.normalize(reason == null ? "end_turn" : reason), usage);
         }
     }
 }

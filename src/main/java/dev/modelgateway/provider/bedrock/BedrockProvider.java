@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 import dev.modelgateway.api.GatewayException;
@@ -137,7 +138,8 @@ public final class BedrockProvider implements ModelProvider {
             }
             return BedrockConverse.response(exchange.getMessage().getBody(),
                     exchange.getMessage().getHeader(BedrockConstants.CONVERSE_STOP_REASON, String.class),
-                    exchange.getMessage().getHeader(BedrockConstants.CONVERSE_USAGE, TokenUsage.class));
+                    exchange.getMessage().getHeader(BedrockConstants.CONVERSE_USAGE, TokenUsage.class),
+                    exchange.getMessage().getHeader(BedrockConstants.CONVERSE_OUTPUT_MESSAGE, Message.class));
         }, false).toCompletionStage().toCompletableFuture();
     }
 

@@ -65,19 +65,34 @@ final class StreamWatchdog implements StreamListener {
 
     @Override
     public void onText(String text) {
+        if (relaying()) {
+            listener.onText(text);
+        }
+    }
+
+    @Override
+    public void onToolCall(int index, String id, String name, String arguments) {
+        if (relaying()) {
+            listener.onToolCall(index, id, name, arguments);
+        }
+    }
+
+    /** A piece of the answer arrived: false when it must not be relayed (ended, or the client hung up). */
+    private boolean relaying() {
         if (!ended.get() && listener.isCancelled()) {
             // the client hung up: stop the call rather than stream a generation nobody reads
             cancel();
             onHangUp.run();
-            return;
+            return false;
         }
-        if (!ended.get()) {
-            arm();
-            if (started.compareAndSet(false, true)) {
-                onFirstText.run();
-            }
-            listener.onText(text);
+        if (ended.get()) {
+            return false;
         }
+        arm();
+        if (started.compareAndSet(false, true)) {
+            onFirstText.run();
+        }
+        return true;
     }
 
     @Override
