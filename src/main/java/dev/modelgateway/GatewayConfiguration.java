@@ -145,6 +145,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         }
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(url);
+        // no client-side prefetch: a consumer busy with a slow model must not hold queued requests the others could take
+        connections.setConsumerWindowSize(0);
         connections.setUser(prop(props, "gateway.broker.username", null));
         connections.setPassword(prop(props, "gateway.broker.password", null));
         bind(context, "jms", JmsComponent.jmsComponent(connections));

@@ -178,6 +178,46 @@ class QueueTest {
     }
 
     @Test
+    void requestsWaitingForASlowModelDoNotStopTheOthers() throws Exception {
+        int consumers = Integer.parseInt(gateway.context().resolvePropertyPlaceholders("{{gateway.queue.consumers}}"));
+        java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        upstream.answer((req, resp) -> {
+            String content = req.body().contains("slow model") ? "slow answer" : "fast answer";
+            Runnable answer = () -> resp.putHeader("Content-Type", "application/json").end("{\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}]}");
+            if (content.startsWith("slow")) {
+                held.incrementAndGet();
+                release.thenRun(() -> upstream.later(v -> answer.run()));
+            } else {
+                answer.run();
+            }
+        });
+        Destination replies = session.createTemporaryQueue();
+        try {
+            // as many requests as there are consumers, each held by a slow model
+            for (int i = 0; i < consumers; i++) {
+                send(session, "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"slow model\"}]}",
+                        "chat_completions", replies, "slow-" + i);
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> held.get() == consumers);
+            send(session, "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    "chat_completions", replies, "fast");
+            TextMessage fast = receive(session, replies);
+            assertThat(fast.getJMSCorrelationID()).isEqualTo("fast");
+            assertThat(fast.getText()).contains("fast answer");
+            assertThat(held.get()).isEqualTo(consumers);
+        } finally {
+            release.complete(null);
+        }
+        for (int i = 0; i < consumers; i++) {
+            TextMessage slow = receive(session, replies);
+            assertThat(slow.getJMSCorrelationID()).startsWith("slow-");
+            assertThat(slow.getText()).contains("slow answer");
+        }
+    }
+
+    @Test
     void theGatewayReportsHealthyWhileConsuming() throws Exception {
         int port = Integer.parseInt(gateway.context().resolvePropertyPlaceholders("{{camel.management.port}}"));
         HttpResponse<String> health = GatewayTestServer.send(HttpRequest.newBuilder(

@@ -85,6 +85,11 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     private void answer(Exchange exchange, RoutingContext ctx) {
+        // a stream already written (or its client gone): nothing left to send
+        if (ctx.response().headWritten() || ctx.response().closed()) {
+            complete(exchange, ctx);
+            return;
+        }
         try {
             VertxPlatformHttpSupport.writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(),
                     getEndpoint().isMuteException()).onComplete(written -> {
