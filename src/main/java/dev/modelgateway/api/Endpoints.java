@@ -192,7 +192,8 @@ public final class Endpoints {
         boolean stream = Boolean.TRUE.equals(r.stream());
         boolean usage = r.streamOptions() != null && Boolean.TRUE.equals(r.streamOptions().includeUsage());
         List<ModelDeployment> candidates = resolver.byAlias(r.model());
-        RequestPlan.start(exchange, candidates, model -> ModelRequest.fim(model, fim, params, stream),
+        ChatOptions options = new ChatOptions(null, null, null, null, OpenAiChat.extra(r.extra()));
+        RequestPlan.start(exchange, candidates, model -> ModelRequest.fim(model, fim, params, stream).withOptions(options),
                 model -> Shapes.openAiCompletion(r.model(), usage), stream);
     }
 

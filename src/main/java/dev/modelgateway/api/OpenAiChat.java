@@ -161,16 +161,22 @@ final class OpenAiChat {
     static ChatOptions options(ChatCompletionRequest r) {
         List<ChatOptions.Tool> tools = tools(r.tools());
         ChatOptions.ToolChoice choice = toolChoice(r.toolChoice(), tools);
+        return new ChatOptions(tools, choice, r.parallelToolCalls(), responseFormat(r.responseFormat()),
+                extra(r.extra()));
+    }
+
+    /** The request's other fields, for the provider to honour or refuse by name. */
+    static Map<String, JsonNode> extra(Map<String, JsonNode> fields) {
         Map<String, JsonNode> extra = new LinkedHashMap<>();
-        if (r.extra() != null) {
-            r.extra().forEach((k, v) -> {
+        if (fields != null) {
+            fields.forEach((k, v) -> {
                 // n: 1 and null values ask for nothing beyond the default
                 if (v != null && !v.isNull() && !("n".equals(k) && v.isInt() && v.asInt() == 1)) {
                     extra.put(k, v);
                 }
             });
         }
-        return new ChatOptions(tools, choice, r.parallelToolCalls(), responseFormat(r.responseFormat()), extra);
+        return extra;
     }
 
     private static List<ChatOptions.Tool> tools(JsonNode tools) {

@@ -58,6 +58,7 @@ public final class Requests {
 
     /** POST /v1/completions (text, and fill-in-the-middle with suffix). */
     public record CompletionRequest(String model, JsonNode prompt, String suffix, Integer maxTokens,
-            Double temperature, Double topP, JsonNode stop, Boolean stream, StreamOptions streamOptions) {
+            Double temperature, Double topP, JsonNode stop, Boolean stream, StreamOptions streamOptions,
+            @JsonAnySetter Map<String, JsonNode> extra) {
     }
 }

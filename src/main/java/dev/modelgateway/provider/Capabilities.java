@@ -60,10 +60,10 @@ public final class Capabilities {
      * fields dropped (drop_params) or refused.
      */
     public static ModelRequest check(ModelRequest request, Wire wire, String provider) {
-        if (request.isFim()) {
+        ChatOptions o = request.options();
+        if (o.isEmpty() && (request.isFim() || request.messages().stream().noneMatch(ChatMessage::hasImages))) {
             return request;
         }
-        ChatOptions o = request.options();
         List<String> unsupported = new ArrayList<>();
         ChatOptions.ToolChoice choice = o.toolChoice();
         if (choice != null && "none".equals(choice.mode()) && !wire.toolChoiceNone) {
@@ -87,7 +87,7 @@ public final class Capabilities {
             }
         }
         List<ChatMessage> messages = request.messages();
-        boolean images = messages.stream().anyMatch(ChatMessage::hasImages);
+        boolean images = messages != null && messages.stream().anyMatch(ChatMessage::hasImages);
         if (images && !seesImages(request.model().family(), request.model().servedName())) {
             unsupported.add("messages[].content[].image_url");
             messages = messages.stream().map(m -> m.hasImages() ? withoutImages(m) : m).toList();
@@ -102,8 +102,9 @@ public final class Capabilities {
                     + "); set drop_params: true in models.yaml to drop unsupported fields instead");
         }
         LOG.debug("drop_params: dropped {} for {} ({})", unsupported, request.model().alias(), provider);
-        return request.withMessages(messages).withOptions(new ChatOptions(o.tools(), choice, parallel,
-                o.responseFormat(), extra));
+        ModelRequest kept = request.withOptions(new ChatOptions(o.tools(), choice, parallel, o.responseFormat(),
+                extra));
+        return messages == null ? kept : kept.withMessages(messages);
     }
 
     public static boolean seesImages(String family, String servedName) {

@@ -24,7 +24,6 @@ public final class FimAsChat {
                 ? "Continue this text from where it stops:\n<prefix>" + fim.prefix() + "</prefix>"
                 : "Write the code that goes between <prefix> and <suffix>.\n<prefix>" + fim.prefix()
                         + "</prefix>\n<suffix>" + fim.suffix() + "</suffix>";
-        return new ModelRequest(request.model(), List.of(new ChatMessage("system", SYSTEM),
-                new ChatMessage("user", user)), null, request.params(), request.stream(), request.timeoutSeconds());
+        return request.asChat(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", user)));
     }
 }

@@ -51,6 +51,11 @@ public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, Fi
         return new ModelRequest(model, messages, fim, params, stream, timeoutSeconds, chatOptions);
     }
 
+    /** This request as a conversation of these turns (a fill-in-the-middle request for a chat-only API). */
+    public ModelRequest asChat(List<ChatMessage> turns) {
+        return new ModelRequest(model, turns, null, params, stream, timeoutSeconds, options);
+    }
+
     /** The same conversation with other turns (a provider's mapping may drop or reshape some). */
     public ModelRequest withMessages(List<ChatMessage> turns) {
         return new ModelRequest(model, turns, fim, params, stream, timeoutSeconds, options);

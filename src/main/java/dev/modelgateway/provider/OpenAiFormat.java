@@ -118,7 +118,8 @@ public final class OpenAiFormat {
      * A text completion; with {@code suffixField} the suffix travels as its own field, otherwise the family's FIM
      * tokens are written into the prompt.
      */
-    public static ObjectNode completionBody(ModelRequest r, String model, boolean suffixField) {
+    public static ObjectNode completionBody(ModelRequest request, String model, boolean suffixField) {
+        ModelRequest r = Capabilities.check(request, Capabilities.Wire.OPENAI, request.model().provider());
         ObjectNode body = JSON.createObjectNode();
         if (model != null) {
             body.put("model", model);
@@ -134,6 +135,9 @@ public final class OpenAiFormat {
             body.put("prompt", FimTokens.render(r.model().family(), fim.prefix(), fim.suffix()));
         }
         sampling(body, r.params());
+        if (r.options().extra() != null) {
+            r.options().extra().forEach(body::set);
+        }
         streaming(body, r.stream());
         return body;
     }

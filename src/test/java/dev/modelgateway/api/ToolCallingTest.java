@@ -350,4 +350,20 @@ class ToolCallingTest {
         assertThat(badChoice.statusCode()).isEqualTo(422);
         assertThat(badChoice.body()).contains("tool_choice.function.name");
     }
+
+    @Test
+    void textCompletionFieldsArePassedToOpenAiServersAndRefusedByNameElsewhere() throws Exception {
+        answerJson("{\"choices\":[{\"index\":0,\"text\":\"x\",\"finish_reason\":\"stop\"}]}");
+        String fim = "{\"model\":\"%s\",\"prompt\":\"def f():\",\"suffix\":\"\\n\",\"seed\":3,\"n\":1}";
+        ok(gateway.post("/v1/completions", fim.formatted("codestral")));
+        JsonNode sent = JSON.readTree(lastCall().body());
+        assertThat(sent.path("seed").asInt()).isEqualTo(3);
+        assertThat(sent.has("n")).isFalse();
+
+        upstream.requests().clear();
+        HttpResponse<String> refused = gateway.post("/v1/completions", fim.formatted("claude"));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).at("/error/message").asText()).contains("'seed'");
+        assertThat(upstream.requests().stream().filter(r -> !r.rawPath().equals("/token"))).isEmpty();
+    }
 }
