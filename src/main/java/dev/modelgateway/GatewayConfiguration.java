@@ -47,6 +47,10 @@ import dev.modelgateway.queue.QueueFailures;
 import dev.modelgateway.queue.QueueReply;
 import dev.modelgateway.queue.UnknownQueueEndpoint;
 import dev.modelgateway.reload.Current;
+import dev.modelgateway.router.DeploymentRouter;
+import dev.modelgateway.router.DeploymentState;
+import dev.modelgateway.router.InMemoryDeploymentState;
+import dev.modelgateway.router.RouterSteps;
 
 /**
  * Builds the gateway's beans once, at start-up, from the settings (contract section 9): the catalogue and the prompt
@@ -66,6 +70,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
                 System::getenv);
         PromptRegistry prompts = PromptRegistry.load(Path.of(prop(props, "gateway.prompts-dir", "prompts")));
+        catalog.warnings().forEach(LOG::warn);
+        List<String> tokens = new java.util.ArrayList<>(list(prop(props, "gateway.auth.tokens", "")));
+        if (catalog.masterKey() != null) {
+            tokens.add(catalog.masterKey());
+        }
+        refuseAnonymousBind(props, !tokens.isEmpty() || !prop(props, "gateway.auth.gitlab-url", "").isEmpty());
         if (props.resolveProperty("gateway.http.worker-threads").isPresent()) {
             LOG.warn("gateway.http.worker-threads is no longer used and is ignored: no thread waits on a request now; "
                     + "gateway.http.max-in-flight bounds the requests in flight");
@@ -105,7 +115,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "modelsList", endpoints.models());
         bind(context, "textToChatRequest", new TextToChatRequest());
         bind(context, "nextDeployment", new NextDeployment());
-        bind(context, "bearerAuth", new BearerAuth(list(prop(props, "gateway.auth.tokens", ""))));
+        // cooldowns, rpm/tpm and latency by deployment id: outside the catalogue, so a models.yaml reload keeps them
+        DeploymentState state = new InMemoryDeploymentState();
+        RouterSteps router = new RouterSteps(new DeploymentRouter(state, System::currentTimeMillis), currentCatalog);
+        bind(context, "deploymentState", state);
+        bind(context, "routingStrategy", router.strategy());
+        bind(context, "admitDeployment", router.admit());
+        bind(context, "deploymentSucceeded", router.succeeded());
+        bind(context, "deploymentFailed", router.failed());
+        // general_settings.master_key is one more static token (contract 4.1); it is read at start-up
+        bind(context, "bearerAuth", new BearerAuth(tokens));
         bind(context, "writeResponse", new ResponseWriter());
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
@@ -222,6 +241,33 @@ public class GatewayConfiguration implements CamelConfiguration {
             if (event instanceof CamelEvent.CamelContextStoppedEvent) {
                 vertx.close();
             }
+        }
+    }
+
+    /**
+     * An API on a non-loopback address with no token configured would serve anyone who can reach it: start-up stops,
+     * unless the operator says so with gateway.auth.allow-anonymous=true.
+     */
+    private static void refuseAnonymousBind(PropertiesComponent props, boolean authenticated) {
+        String host = prop(props, "camel.server.host", "0.0.0.0");
+        if (authenticated || isLoopback(host)) {
+            return;
+        }
+        if (Boolean.parseBoolean(prop(props, "gateway.auth.allow-anonymous", "false"))) {
+            LOG.warn("the API listens on {} without any token (gateway.auth.allow-anonymous=true): anyone who can "
+                    + "reach it can use it", host);
+            return;
+        }
+        throw new IllegalStateException("refusing to serve the API on " + host + " without a token: set "
+                + "gateway.auth.tokens (GATEWAY_AUTH_TOKENS) or general_settings.master_key, bind to 127.0.0.1, or "
+                + "set gateway.auth.allow-anonymous=true");
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

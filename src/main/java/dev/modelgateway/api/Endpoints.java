@@ -37,6 +37,8 @@ public final class Endpoints {
 
     /** AI Gateway's own limit on each side of the cursor. */
     public static final int MAX_CONTENT_CHARS = 100_000;
+    /** AI Gateway's CurrentFile.file_name: max_length 255. */
+    public static final int MAX_FILE_NAME_CHARS = 255;
 
     private final ModelResolver resolver;
     private final Current<PromptRegistry> prompts;
@@ -92,7 +94,10 @@ public final class Endpoints {
         exchange.setProperty(ExchangeKeys.API, ApiFamily.AI_GATEWAY);
         CodeRequest r = Json.read(body(exchange), CodeRequest.class);
         CurrentFile file = required(r.currentFile(), "current_file");
-        required(file.fileName(), "current_file.file_name");
+        if (required(file.fileName(), "current_file.file_name").length() > MAX_FILE_NAME_CHARS) {
+            throw GatewayException.unprocessable("field 'current_file.file_name' is longer than "
+                    + MAX_FILE_NAME_CHARS + " characters");
+        }
         String above = required(file.contentAboveCursor(), "current_file.content_above_cursor");
         String below = file.contentBelowCursor() == null ? "" : file.contentBelowCursor();
         if (above.length() > MAX_CONTENT_CHARS || below.length() > MAX_CONTENT_CHARS) {
@@ -174,7 +179,7 @@ public final class Endpoints {
         List<ModelDeployment> candidates = resolver.byAlias(r.model());
         RequestPlan.start(exchange, candidates,
                 model -> ModelRequest.chat(model, messages, params, stream).withOptions(options),
-                model -> Shapes.openAiChat(r.model(), usage), stream);
+                model -> Shapes.openAiChat(served(r.model(), candidates, model), usage), stream);
     }
 
     private void completion(Exchange exchange) {
@@ -194,7 +199,12 @@ public final class Endpoints {
         List<ModelDeployment> candidates = resolver.byAlias(r.model());
         ChatOptions options = new ChatOptions(null, null, null, null, OpenAiChat.extra(r.extra()));
         RequestPlan.start(exchange, candidates, model -> ModelRequest.fim(model, fim, params, stream).withOptions(options),
-                model -> Shapes.openAiCompletion(r.model(), usage), stream);
+                model -> Shapes.openAiCompletion(served(r.model(), candidates, model), usage), stream);
+    }
+
+    /** The answer's model: the name the client asked for, or the fallback group that served instead. */
+    private static String served(String asked, List<ModelDeployment> candidates, ModelDeployment model) {
+        return model.alias().equals(candidates.get(0).alias()) ? asked : model.alias();
     }
 
     private static ModelRequest rendered(PromptRegistry registry, ModelDeployment model, PromptDefinition def,

@@ -40,7 +40,7 @@ public final class ModelResolver {
         if (alias == null || alias.isBlank()) {
             throw GatewayException.unprocessable("field 'model' is required");
         }
-        List<ModelDeployment> group = catalog.rotation(alias);
+        List<ModelDeployment> group = catalog.groupOrAlias(alias);
         if (group != null) {
             return group;
         }
@@ -65,7 +65,7 @@ public final class ModelResolver {
         if (notBlank(identifier)) {
             return byAlias(catalog, identifier);
         }
-        if (notBlank(name) && catalog.group(name) != null) {
+        if (notBlank(name) && catalog.groupOrAlias(name) != null) {
             return byAlias(catalog, name);
         }
         String alias = catalog.aliasForFeature(feature);

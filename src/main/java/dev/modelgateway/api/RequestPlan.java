@@ -19,6 +19,7 @@ public final class RequestPlan {
 
     public static final String PROPERTY = "gatewayPlan";
 
+    private final List<ModelDeployment> candidates;
     private final Deque<ModelDeployment> remaining;
     private final Function<ModelDeployment, ModelRequest> builder;
     private final Function<ModelDeployment, ResponseShape> shape;
@@ -28,6 +29,7 @@ public final class RequestPlan {
 
     private RequestPlan(List<ModelDeployment> candidates, Function<ModelDeployment, ModelRequest> builder,
             Function<ModelDeployment, ResponseShape> shape, boolean stream) {
+        this.candidates = List.copyOf(candidates);
         this.remaining = new ArrayDeque<>(candidates);
         this.builder = builder;
         this.shape = shape;
@@ -57,6 +59,17 @@ public final class RequestPlan {
         current = remaining.poll();
         currentShape = current == null ? null : shape.apply(current);
         return current != null;
+    }
+
+    /** The deployments the endpoint resolved (the model's group), before the router ordered them. */
+    public List<ModelDeployment> candidates() {
+        return candidates;
+    }
+
+    /** The router's decision: these deployments, in this order, are what is left to try. */
+    public void reroute(List<ModelDeployment> next) {
+        remaining.clear();
+        remaining.addAll(next);
     }
 
     public boolean hasFallback() {

@@ -10,6 +10,9 @@ import dev.modelgateway.provider.ModelResponse;
 public final class ResponseWriter implements Processor {
 
     public static final String STREAMED = "gatewayStreamed";
+    /** The model group that served (set by the router; a fallback group when the one asked for failed). */
+    public static final String SERVED_BY = "gatewayServedBy";
+    public static final String SERVED_BY_HEADER = "x-model-gateway-model";
 
     @Override
     public void process(Exchange exchange) {
@@ -19,6 +22,10 @@ public final class ResponseWriter implements Processor {
         RequestPlan plan = RequestPlan.of(exchange);
         ModelResponse response = exchange.getProperty(ExchangeKeys.MODEL_RESPONSE, ModelResponse.class);
         json(exchange.getMessage(), 200, plan.shape().body(response));
+        String servedBy = exchange.getProperty(SERVED_BY, String.class);
+        if (servedBy != null) {
+            exchange.getMessage().setHeader(SERVED_BY_HEADER, servedBy);
+        }
     }
 
     /** Replaces the message with a JSON answer; request headers are dropped so none is echoed back. */

@@ -3,13 +3,47 @@ package dev.modelgateway.config;
 import java.util.Map;
 
 /**
- * One entry of models.yaml's model_list: the alias clients use, the translated identifier, the prompt family and the
- * provider settings (secrets already resolved). {@link #toString()} never shows the settings.
+ * One entry of models.yaml's model_list: the alias clients use, the translated identifier, the prompt family, the
+ * provider settings (secrets already resolved) and its id ({@code model_info.id}, default {@code <model_name>#<index>}),
+ * the name it has in logs, metrics and errors. {@link #toString()} never shows the settings.
  */
-public record ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params) {
+public record ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params,
+        String id) {
 
     public ModelDeployment {
         params = Map.copyOf(params);
+        id = id == null ? alias : id;
+    }
+
+    public ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params) {
+        this(alias, identifier, family, params, alias);
+    }
+
+    /** LiteLLM's {@code rpm}: requests per minute this deployment may take, or null for no limit. */
+    public Integer rpm() {
+        return wholeParam("rpm");
+    }
+
+    /** LiteLLM's {@code tpm}: tokens per minute this deployment may take, or null for no limit. */
+    public Integer tpm() {
+        return wholeParam("tpm");
+    }
+
+    /** LiteLLM's {@code order}: lower is used first; unset deployments come after every ordered one. */
+    public int order() {
+        Integer order = wholeParam("order");
+        return order == null ? Integer.MAX_VALUE : order;
+    }
+
+    /** LiteLLM's {@code weight} for simple-shuffle, or null. */
+    public Double weight() {
+        String w = params.get("weight");
+        return w == null || w.isBlank() ? null : Double.valueOf(w.trim());
+    }
+
+    private Integer wholeParam(String key) {
+        String v = params.get(key);
+        return v == null || v.isBlank() ? null : (int) Double.parseDouble(v.trim());
     }
 
     public String provider() {
@@ -41,6 +75,6 @@ public record ModelDeployment(String alias, ModelIdentifier identifier, String f
 
     @Override
     public String toString() {
-        return "ModelDeployment[" + alias + " -> " + identifier + " (" + family + ")]";
+        return "ModelDeployment[" + id + ": " + alias + " -> " + identifier + " (" + family + ")]";
     }
 }

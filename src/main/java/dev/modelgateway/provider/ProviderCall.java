@@ -116,6 +116,12 @@ public final class ProviderCall extends AsyncProcessorSupport {
      */
     private static <T> CompletableFuture<T> withPromptTimeout(CompletableFuture<T> call, ModelRequest request) {
         Double seconds = request.timeoutSeconds();
+        // the deployment's own LiteLLM timeout (or stream_timeout for a stream), when it is shorter
+        String own = request.model().param(request.stream() ? "stream_timeout" : "timeout",
+                request.model().param("timeout"));
+        if (own != null && (seconds == null || Double.parseDouble(own) < seconds)) {
+            seconds = Double.parseDouble(own);
+        }
         return seconds == null ? call : call.orTimeout(Math.max(1, Math.round(seconds * 1000)), TimeUnit.MILLISECONDS);
     }
 

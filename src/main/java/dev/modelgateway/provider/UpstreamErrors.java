@@ -42,11 +42,30 @@ public final class UpstreamErrors {
             return new GatewayException(400, "content_filter",
                     "the provider's content filter refused the request: " + what);
         }
+        if (status == 400 || status == 413 || status == 422) {
+            if (contextWindow(reason)) {
+                // LiteLLM's ContextWindowExceededError: what context_window_fallbacks react to
+                return new GatewayException(400, "context_window_exceeded",
+                        "the prompt is longer than the model's context window: " + what);
+            }
+        }
+        if (status >= 300 && status < 400) {
+            return new GatewayException(502, "upstream_error", "the provider answered a redirect (" + status
+                    + "), which the gateway does not follow");
+        }
         if (status >= 400 && status < 500) {
             int mapped = status == 404 ? 404 : status == 413 ? 413 : status == 422 ? 422 : 400;
             return new GatewayException(mapped, "invalid_request_error", "upstream rejected the request: " + what);
         }
         return new GatewayException(503, "upstream_unavailable", "upstream failed: " + what);
+    }
+
+    /** The phrases providers use for a prompt over the context window (OpenAI, Anthropic, Bedrock, Mistral, vLLM). */
+    static boolean contextWindow(String reason) {
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        return r.contains("context length") || r.contains("context_length_exceeded") || r.contains("context window")
+                || r.contains("prompt is too long") || r.contains("input is too long")
+                || r.contains("maximum context") || r.contains("too many tokens");
     }
 
     /** An OpenAI-style error whose code says a content filter (Azure's content management policy) refused it. */

@@ -70,8 +70,9 @@ class GroupFailoverTest {
             assertThat(JSON.readTree(r.body()).at("/choices/0/message/content").asText()).isEqualTo("from up");
         }
         assertThat(up.requests()).hasSize(4);
-        // round-robin sent two of the four requests to the broken deployment first, each tried twice (one retry)
-        assertThat(down.requests()).hasSize(4);
+        // simple-shuffle sent some of the four requests to the broken deployment first, each tried twice (one retry)
+        assertThat(down.requests().size() % 2).isZero();
+        assertThat(down.requests().size()).isLessThanOrEqualTo(8);
     }
 
     @Test

@@ -142,7 +142,7 @@ class ModelCatalogTest {
     }
 
     @Test
-    void entriesWithTheSameNameFormARoundRobinGroup() throws IOException {
+    void entriesWithTheSameNameFormAGroupWithIdsByIndex() throws IOException {
         ModelCatalog catalog = load("""
                 model_list:
                   - model_name: g
@@ -150,8 +150,8 @@ class ModelCatalogTest {
                   - model_name: g
                     litellm_params: {model: hosted_vllm/two, api_base: "http://b/v1"}
                 """);
-        assertThat(catalog.rotation("g").get(0).servedName()).isEqualTo("one");
-        assertThat(catalog.rotation("g")).extracting(ModelDeployment::servedName).containsExactly("two", "one");
+        assertThat(catalog.group("g")).extracting(ModelDeployment::servedName).containsExactly("one", "two");
+        assertThat(catalog.group("g")).extracting(ModelDeployment::id).containsExactly("g#0", "g#1");
     }
 
     @Test
