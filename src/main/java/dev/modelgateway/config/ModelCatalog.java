@@ -366,6 +366,19 @@ public final class ModelCatalog {
             if (litellm == null || !litellm.isObject()) {
                 throw fail(where + ": litellm_params is missing or not a mapping");
             }
+            JsonNode info = node.get("model_info");
+            if (info != null && !info.isNull() && !info.isObject()) {
+                throw fail(where + ": model_info must be a mapping");
+            }
+            String deploymentId = alias + "#" + inGroup;
+            JsonNode given = info == null ? null : info.get("id");
+            if (given != null && !given.isNull()) {
+                if (!given.isValueNode() || given.asText().isBlank()) {
+                    throw fail(where + ": model_info.id must be a non-empty string");
+                }
+                deploymentId = given.asText().trim();
+            }
+            String deployment = deploymentId;
             Map<String, String> params = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = litellm.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
@@ -380,7 +393,7 @@ public final class ModelCatalog {
                     number(litellm, field.getKey(), where + ": litellm_params");
                 } else if (!PROVIDER_KEYS.contains(field.getKey())) {
                     unused.computeIfAbsent("litellm_params." + field.getKey(), k -> new LinkedHashSet<>())
-                            .add(alias + "#" + inGroup);
+                            .add(deployment);
                 }
             }
             defaults.params().forEach(params::putIfAbsent);
@@ -395,25 +408,12 @@ public final class ModelCatalog {
                 throw fail(where + ": litellm_params.model: " + e.getMessage());
             }
             String family = null;
-            String deploymentId = alias + "#" + inGroup;
-            JsonNode info = node.get("model_info");
             if (info != null && !info.isNull()) {
-                if (!info.isObject()) {
-                    throw fail(where + ": model_info must be a mapping");
-                }
-                String deployment = deploymentId;
                 info.fieldNames().forEachRemaining(k -> {
                     if (!k.equals("family") && !k.equals("id")) {
                         unused.computeIfAbsent("model_info." + k, x -> new LinkedHashSet<>()).add(deployment);
                     }
                 });
-                JsonNode given = info.get("id");
-                if (given != null && !given.isNull()) {
-                    if (!given.isValueNode() || given.asText().isBlank()) {
-                        throw fail(where + ": model_info.id must be a non-empty string");
-                    }
-                    deploymentId = given.asText().trim();
-                }
                 JsonNode fam = info.get("family");
                 if (fam != null && !fam.isNull()) {
                     if (!fam.isTextual() || fam.asText().isBlank()) {
