@@ -201,7 +201,8 @@ public final class PostProcessor {
                 && hasLineAfter(in, cut, lines)) {
             return new Partial(in.substring(0, cut), cut);
         }
-        return new Partial(in, Math.min(stable, lines));
+        // text past the block's current end waits: the block may grow over it, or end before it
+        return new Partial(in, Math.min(Math.min(stable, lines), cut));
     }
 
     private static boolean hasLineAfter(String in, int cut, int lines) {

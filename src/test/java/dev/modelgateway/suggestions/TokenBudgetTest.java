@@ -47,8 +47,9 @@ class TokenBudgetTest {
         TokenBudget.Fitted f = budget.fit("x = ", "", List.of(near, big, far), 0, 0);
         assertThat(f.context()).containsExactly(near, far);
         assertThat(f.droppedContext()).isEqualTo(1);
-        // with a long prefix there is no room left for any of it
-        TokenBudget.Fitted full = budget.fit(numberedLines("p", 500), "", List.of(near, far), 0, 0);
+        // with long code on both sides there is no room left for any of it
+        TokenBudget.Fitted full = budget.fit(numberedLines("p", 500), numberedLines("s", 500), List.of(near, far),
+                0, 0);
         assertThat(full.context()).isEmpty();
         assertThat(full.droppedContext()).isEqualTo(2);
     }
