@@ -31,6 +31,7 @@ import dev.modelgateway.api.NextDeployment;
 import dev.modelgateway.api.ResponseWriter;
 import dev.modelgateway.api.TextToChatRequest;
 import dev.modelgateway.config.ModelCatalog;
+import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.emulator.Emulator;
 import dev.modelgateway.http.AsyncHttpEngine;
 import dev.modelgateway.http.InFlightLimit;
@@ -134,7 +135,9 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),
-                    Integer.parseInt(prop(props, "gateway.emulator.port", "8090")));
+                    Integer.parseInt(prop(props, "gateway.emulator.port", "8090")))
+                    // it plays each model with the window models.yaml gives it (the catalogue read now, after a reload)
+                    .withContextWindows(model -> contextWindow(currentCatalog.get(), model));
             addService(context, emulator);
             bind(context, "emulator", emulator);
         }
@@ -142,6 +145,20 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
+    }
+
+    /** model_info.max_input_tokens of the deployment serving this name (versioned or not), or null. */
+    private static Integer contextWindow(ModelCatalog catalog, String servedName) {
+        for (List<ModelDeployment> group : catalog.groups().values()) {
+            for (ModelDeployment d : group) {
+                String served = d.servedName();
+                if (served.equals(servedName) || served.replaceFirst("@.*$", "").equals(servedName)
+                        || served.endsWith("/" + servedName)) {
+                    return d.suggestions().maxInputTokens();
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.modelgateway.suggestions.SuggestionSettings;
+
 /**
  * The model catalogue: models.yaml in LiteLLM's model_list form, plus {@code model_info.family}, the top-level
  * {@code features} map and {@code name_translations}. Entries sharing a model_name form a group, ordered per request by
@@ -410,7 +412,7 @@ public final class ModelCatalog {
             String family = null;
             if (info != null && !info.isNull()) {
                 info.fieldNames().forEachRemaining(k -> {
-                    if (!k.equals("family") && !k.equals("id")) {
+                    if (!k.equals("family") && !k.equals("id") && !SuggestionSettings.KEYS.contains(k)) {
                         unused.computeIfAbsent("model_info." + k, x -> new LinkedHashSet<>()).add(deployment);
                     }
                 });
@@ -425,7 +427,13 @@ public final class ModelCatalog {
             if (family == null) {
                 family = ModelFamily.infer(id.name());
             }
-            return new ModelDeployment(alias, id, family, params, deploymentId);
+            SuggestionSettings suggestions;
+            try {
+                suggestions = SuggestionSettings.parse(info);
+            } catch (IllegalArgumentException e) {
+                throw fail(where + ": " + e.getMessage());
+            }
+            return new ModelDeployment(alias, id, family, params, deploymentId, suggestions);
         }
 
         /** {@code os.environ/NAME} (LiteLLM) or {@code {{env:NAME}}}: read now, never echoed. */

@@ -2,17 +2,26 @@ package dev.modelgateway.config;
 
 import java.util.Map;
 
+import dev.modelgateway.suggestions.SuggestionSettings;
+
 /**
  * One entry of models.yaml's model_list: the alias clients use, the translated identifier, the prompt family, the
  * provider settings (secrets already resolved) and its id ({@code model_info.id}, default {@code <model_name>#<index>}),
- * the name it has in logs, metrics and errors. {@link #toString()} never shows the settings.
+ * the name it has in logs, metrics and errors, and its code-suggestion settings (model_info.max_input_tokens and the
+ * suggestions_* keys). {@link #toString()} never shows the settings.
  */
 public record ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params,
-        String id) {
+        String id, SuggestionSettings suggestions) {
 
     public ModelDeployment {
         params = Map.copyOf(params);
         id = id == null ? alias : id;
+        suggestions = suggestions == null ? SuggestionSettings.DEFAULTS : suggestions;
+    }
+
+    public ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params,
+            String id) {
+        this(alias, identifier, family, params, id, SuggestionSettings.DEFAULTS);
     }
 
     public ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params) {

@@ -1,6 +1,7 @@
 package dev.modelgateway.emulator;
 
 import java.util.List;
+import java.util.function.Function;
 
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ public final class Emulator extends ServiceSupport {
     private final int port;
     private final List<EmulatorSurface> surfaces;
     private HttpServer server;
+    private volatile Function<String, Integer> contextWindows = model -> null;
 
     public Emulator(Vertx vertx, String host, int port) {
         this(vertx, host, port, List.of(new OpenAiSurface(), new VertexSurface(), new BedrockSurface(),
@@ -42,6 +44,10 @@ public final class Emulator extends ServiceSupport {
     protected void doStart() throws Exception {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(4 * 1024 * 1024));
+        router.route().handler(ctx -> {
+            ctx.put(ContextWindow.KEY, contextWindows);
+            ctx.next();
+        });
         surfaces.forEach(surface -> surface.register(router));
         server = vertx.createHttpServer().requestHandler(router).listen(port, host)
                 .toCompletionStage().toCompletableFuture().get();
@@ -54,6 +60,12 @@ public final class Emulator extends ServiceSupport {
         if (server != null) {
             server.close().toCompletionStage().toCompletableFuture().get();
         }
+    }
+
+    /** The context window (max input tokens) of a served model name, or null: longer prompts get a provider error. */
+    public Emulator withContextWindows(Function<String, Integer> windows) {
+        this.contextWindows = windows;
+        return this;
     }
 
     public int port() {

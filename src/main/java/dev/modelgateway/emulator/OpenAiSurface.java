@@ -56,6 +56,17 @@ public final class OpenAiSurface implements EmulatorSurface {
             error(ctx, 400, "messages must hold at least one user message");
             return;
         }
+        int[] over = ContextWindow.over(ctx, model, ContextWindow.promptText(body));
+        if (over != null) {
+            // OpenAI's (and vLLM's) answer to a prompt longer than the model's window
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(JSON.createObjectNode()
+                    .set("error", JSON.createObjectNode().put("message", EmulatedText.LABEL + " This model's maximum "
+                            + "context length is " + over[1] + " tokens. However, your messages resulted in " + over[0]
+                            + " tokens. Please reduce the length of the messages.")
+                            .put("type", "invalid_request_error").put("param", "messages")
+                            .put("code", "context_length_exceeded")).toString());
+            return;
+        }
         EmulatedTools.Call call = chat ? EmulatedTools.openAi(body) : null;
         String text = EmulatedText.answer(model, prompt);
         int in = EmulatedText.tokens(chat ? body.path("messages").toString() : prompt);

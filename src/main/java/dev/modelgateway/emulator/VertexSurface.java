@@ -106,6 +106,14 @@ public final class VertexSurface implements EmulatorSurface {
     }
 
     private static void claude(RoutingContext ctx, String model, JsonNode body, boolean stream) {
+        int[] over = ContextWindow.over(ctx, model, ContextWindow.promptText(body));
+        if (over != null) {
+            // Anthropic's answer to a prompt longer than the window
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"type\":\"error\","
+                    + "\"error\":{\"type\":\"invalid_request_error\",\"message\":\"" + EmulatedText.LABEL
+                    + " prompt is too long: " + over[0] + " tokens > " + over[1] + " maximum\"}}");
+            return;
+        }
         String text = EmulatedText.answer(model, lastUserText(body.path("messages"), "content"));
         int in = EmulatedText.tokens(body.path("system").asText("") + body.path("messages"));
         int out = EmulatedText.tokens(text);
@@ -169,6 +177,12 @@ public final class VertexSurface implements EmulatorSurface {
     }
 
     private static void gemini(RoutingContext ctx, String model, JsonNode body, boolean stream) {
+        int[] over = ContextWindow.over(ctx, model, ContextWindow.promptText(body));
+        if (over != null) {
+            googleError(ctx, 400, "INVALID_ARGUMENT", "The input token count (" + over[0] + ") exceeds the maximum "
+                    + "number of tokens allowed (" + over[1] + ").");
+            return;
+        }
         EmulatedTools.Call call = EmulatedTools.gemini(body);
         JsonNode schema = body.path("generationConfig").path("responseSchema");
         String text = "application/json".equals(body.path("generationConfig").path("responseMimeType").asText())
