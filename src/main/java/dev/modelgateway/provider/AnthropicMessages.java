@@ -167,14 +167,13 @@ public final class AnthropicMessages {
         }
         StringBuilder text = new StringBuilder();
         java.util.List<ToolCall> calls = new java.util.ArrayList<>();
-        boolean json = false;
+        String json = null;
         for (JsonNode block : content) {
             switch (block.path("type").asText()) {
                 case "text" -> text.append(block.path("text").asText(""));
                 case "tool_use" -> {
                     if (ToolSchemas.JSON_TOOL.equals(block.path("name").asText())) {
-                        json = true;
-                        text.append(block.path("input").toString());
+                        json = block.path("input").toString();
                     } else {
                         calls.add(new ToolCall(block.path("id").asText(), block.path("name").asText(),
                                 block.path("input").toString()));
@@ -186,20 +185,13 @@ public final class AnthropicMessages {
             }
         }
         JsonNode usage = body.path("usage");
-        String finish = json && calls.isEmpty() ? "stop" : FinishReasons.normalize(body.path("stop_reason").asText(null));
-        return new ModelResponse(json && calls.isEmpty() ? content(content) : text.toString(), finish,
-                new Usage(usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0)), calls);
-    }
-
-    /** The response-format tool's input, which is the whole answer. */
-    private static String content(JsonNode content) {
-        for (JsonNode block : content) {
-            if ("tool_use".equals(block.path("type").asText())
-                    && ToolSchemas.JSON_TOOL.equals(block.path("name").asText())) {
-                return block.path("input").toString();
-            }
+        Usage u = new Usage(usage.path("input_tokens").asInt(0), usage.path("output_tokens").asInt(0));
+        if (json != null && calls.isEmpty()) {
+            // the response-format tool's input is the whole answer
+            return new ModelResponse(json, "stop", u);
         }
-        return "";
+        return new ModelResponse(text.toString(), FinishReasons.normalize(body.path("stop_reason").asText(null)), u,
+                calls);
     }
 
     /** An {@code error} object of a response or stream event as the status our client sees. */

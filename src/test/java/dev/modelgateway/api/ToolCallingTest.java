@@ -1,5 +1,10 @@
 package dev.modelgateway.api;
 
+import static dev.modelgateway.support.ToolConversation.QUESTION;
+import static dev.modelgateway.support.ToolConversation.TOOLS;
+import static dev.modelgateway.support.ToolConversation.offer;
+import static dev.modelgateway.support.ToolConversation.result;
+import static dev.modelgateway.support.ToolConversation.streamed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -30,14 +35,6 @@ import dev.modelgateway.support.LiveSse;
 class ToolCallingTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String SYSTEM = "{\"role\":\"system\",\"content\":\"You are a careful coding assistant.\"}";
-    static final String QUESTION = "{\"role\":\"user\",\"content\":\"What is the weather in Paris?\"}";
-    static final String TOOLS = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":"
-            + "\"Current weather for a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":"
-            + "\"string\",\"description\":\"City name\"}},\"required\":[\"city\"]}}}]";
-    static final String CALL_AND_RESULT = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
-            + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},"
-            + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18 C and sunny\"}";
     static final String SCHEMA = "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"weather\",\"schema\":{\"type\":"
             + "\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"celsius\":{\"type\":\"number\"}},\"required\":"
             + "[\"city\",\"celsius\"]},\"strict\":true}}";
@@ -116,16 +113,6 @@ class ToolCallingTest {
                 .toList();
         assertThat(calls).isNotEmpty();
         return calls.get(calls.size() - 1);
-    }
-
-    static String offer(String model) {
-        return "{\"model\":\"" + model + "\",\"messages\":[" + SYSTEM + "," + QUESTION + "],\"tools\":" + TOOLS
-                + ",\"tool_choice\":\"auto\",\"max_tokens\":128}";
-    }
-
-    static String result(String model) {
-        return "{\"model\":\"" + model + "\",\"messages\":[" + SYSTEM + "," + QUESTION + "," + CALL_AND_RESULT
-                + "],\"tools\":" + TOOLS + ",\"max_tokens\":128}";
     }
 
     static String schema(String model) {
@@ -260,7 +247,7 @@ class ToolCallingTest {
                             + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")));
         });
         HttpResponse<Stream<String>> response = gateway.postStreaming("/v1/chat/completions",
-                offer("claude").replace("\"max_tokens\":128", "\"max_tokens\":128,\"stream\":true"));
+                streamed(offer("claude")));
         assertThat(response.statusCode()).isEqualTo(200);
         LiveSse sse = LiveSse.read(response, clientSawFirstDelta);
         JsonNode first = JSON.readTree(sse.first().substring(6)).at("/choices/0/delta/tool_calls/0");
@@ -293,7 +280,7 @@ class ToolCallingTest {
                         + "{\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n"
                         + "data: [DONE]\n\n"));
         HttpResponse<String> response = gateway.post("/v1/chat/completions",
-                offer("codestral").replace("\"max_tokens\":128", "\"max_tokens\":128,\"stream\":true"));
+                streamed(offer("codestral")));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"id\":\"call_3\"").contains("\"name\":\"get_weather\"")
                 .contains("\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"").contains("\"finish_reason\":\"tool_calls\"");

@@ -1,5 +1,8 @@
 package dev.modelgateway.provider.bedrock;
 
+import static dev.modelgateway.support.ToolConversation.offer;
+import static dev.modelgateway.support.ToolConversation.result;
+import static dev.modelgateway.support.ToolConversation.streamed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -25,14 +28,6 @@ import dev.modelgateway.support.Golden;
 class BedrockToolsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String SYSTEM = "{\"role\":\"system\",\"content\":\"You are a careful coding assistant.\"}";
-    static final String QUESTION = "{\"role\":\"user\",\"content\":\"What is the weather in Paris?\"}";
-    static final String TOOLS = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":"
-            + "\"Current weather for a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":"
-            + "\"string\",\"description\":\"City name\"}},\"required\":[\"city\"]}}}]";
-    static final String CALL_AND_RESULT = "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
-            + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},"
-            + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18 C and sunny\"}";
 
     static CaptureServer upstream;
     static GatewayTestServer gateway;
@@ -63,16 +58,6 @@ class BedrockToolsTest {
     @BeforeEach
     void reset() {
         upstream.requests().clear();
-    }
-
-    static String offer(String model) {
-        return "{\"model\":\"" + model + "\",\"messages\":[" + SYSTEM + "," + QUESTION + "],\"tools\":" + TOOLS
-                + ",\"tool_choice\":\"auto\",\"max_tokens\":128}";
-    }
-
-    static String result(String model) {
-        return "{\"model\":\"" + model + "\",\"messages\":[" + SYSTEM + "," + QUESTION + "," + CALL_AND_RESULT
-                + "],\"tools\":" + TOOLS + ",\"max_tokens\":128}";
     }
 
     static JsonNode ok(HttpResponse<String> response) throws Exception {
@@ -140,7 +125,7 @@ class BedrockToolsTest {
                     + "\"totalTokens\":13},\"metrics\":{\"latencyMs\":1}}"));
         });
         HttpResponse<String> response = gateway.post("/v1/chat/completions",
-                offer("llama").replace("\"max_tokens\":128", "\"max_tokens\":128,\"stream\":true"));
+                streamed(offer("llama")));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         StringBuilder arguments = new StringBuilder();
         String id = null;
