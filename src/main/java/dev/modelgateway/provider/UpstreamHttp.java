@@ -117,6 +117,11 @@ public final class UpstreamHttp {
     /** Maps a refused call (status, body, Retry-After seconds) to the client's error, for providers that read more. */
     public interface ErrorMapper {
         GatewayException map(int status, String body, String retryAfter);
+
+        /** For providers whose refusals say more in other headers (Bedrock's {@code x-amzn-ErrorType}). */
+        default GatewayException map(int status, String body, io.vertx.core.MultiMap headers) {
+            return map(status, body, retryAfter(headers));
+        }
     }
 
     /** As {@link #openStream(String, String, Map, Buffer)}, with the provider's own error mapping. */
@@ -137,7 +142,7 @@ public final class UpstreamHttp {
                         result.complete(resp);
                     } else {
                         resp.body().onComplete(b -> result.completeExceptionally(errors.map(resp.statusCode(),
-                                b.succeeded() ? b.result().toString() : "", retryAfter(resp.headers()))));
+                                b.succeeded() ? b.result().toString() : "", resp.headers())));
                     }
                 }));
         return result;

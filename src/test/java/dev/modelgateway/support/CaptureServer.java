@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -34,11 +36,25 @@ public final class CaptureServer implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final List<Captured> requests = new CopyOnWriteArrayList<>();
+    private final List<HttpVersion> versions = new CopyOnWriteArrayList<>();
     private volatile Script script = (req, resp) -> resp.setStatusCode(500).end("no script");
 
     public CaptureServer() {
+        this(new HttpServerOptions());
+    }
+
+    /**
+     * A server that speaks HTTP/1.1 only, like LocalStack, an egress proxy or a plain test double: no h2c, so an
+     * HTTP/2 preface sent with prior knowledge is refused.
+     */
+    public static CaptureServer http11Only() {
+        return new CaptureServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_1_1)));
+    }
+
+    private CaptureServer(HttpServerOptions options) {
         try {
-            server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+            server = vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("capture server did not start", e);
@@ -53,6 +69,7 @@ public final class CaptureServer implements AutoCloseable {
                     q < 0 ? "" : uri.substring(q + 1), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()),
                     body.toString());
             requests.add(captured);
+            versions.add(request.version());
             script.answer(captured, request.response());
         });
     }
@@ -81,6 +98,11 @@ public final class CaptureServer implements AutoCloseable {
 
     public List<Captured> requests() {
         return requests;
+    }
+
+    /** The HTTP version each request arrived with, in order. */
+    public List<HttpVersion> versions() {
+        return versions;
     }
 
     public Captured last() {

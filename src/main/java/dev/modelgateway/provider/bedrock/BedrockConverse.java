@@ -1,19 +1,11 @@
 package dev.modelgateway.provider.bedrock;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
-import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
-import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
-import software.amazon.awssdk.services.bedrockruntime.model.Message;
-import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
-import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
-
-import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.modelgateway.provider.Capabilities;
 import dev.modelgateway.provider.ChatMessage;
@@ -22,144 +14,132 @@ import dev.modelgateway.provider.FinishReasons;
 import dev.modelgateway.provider.GenerationParams;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ModelResponse;
+import dev.modelgateway.provider.OpenAiFormat;
+import dev.modelgateway.provider.UpstreamErrors;
 import dev.modelgateway.provider.Usage;
 import dev.modelgateway.stream.StreamListener;
 
 /**
  * The Converse API (every family but Claude, and anything under {@code bedrock/converse/}): the model-agnostic
- * {@code system} / {@code messages} / {@code inferenceConfig} request as SDK objects, the answer's text, stop reason and
- * usage, and the converse-stream events.
+ * {@code messages} / {@code system} / {@code inferenceConfig} body (the same for converse and converse-stream, as the
+ * AWS SDK marshals it; tested field by field against its goldens), the answer's text, stop reason and usage, and the
+ * converse-stream events.
  */
 final class BedrockConverse {
+
+    static final String OPERATION = "converse";
+    static final String STREAM_OPERATION = "converse-stream";
+    static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
 
     private BedrockConverse() {
     }
 
-    /** The unary request, handed to the aws-bedrock component as its POJO body. */
-    static ConverseRequest request(ModelRequest request, String modelId) {
-        ModelRequest r = checked(request);
-        ConverseRequest.Builder b = ConverseRequest.builder().modelId(modelId).messages(messages(r));
-        List<SystemContentBlock> system = system(r);
-        if (!system.isEmpty()) {
-            b.system(system);
+    static byte[] body(ModelRequest request) {
+        ModelRequest r = Capabilities.check(request, Capabilities.Wire.CONVERSE, BedrockErrors.PROVIDER);
+        ObjectNode body = OpenAiFormat.JSON.createObjectNode();
+        if (r.conversation().stream().allMatch(ChatMessage::isPlainText)) {
+            ArrayNode messages = body.putArray("messages");
+            for (ChatMessage m : ChatTurns.alternating(r.conversation())) {
+                ObjectNode message = messages.addObject().put("role", "assistant".equals(m.role()) ? "assistant"
+                        : "user");
+                message.putArray("content").addObject().put("text", m.content());
+            }
+        } else {
+            body.set("messages", ConverseTools.messages(r.conversation()));
         }
-        InferenceConfiguration inference = inference(r.params());
-        if (inference != null) {
-            b.inferenceConfig(inference);
-        }
-        ToolConfiguration tools = ConverseTools.configuration(r.options());
-        if (tools != null) {
-            b.toolConfig(tools);
-        }
-        return b.build();
-    }
-
-    static ConverseStreamRequest streamRequest(ModelRequest request, String modelId) {
-        ModelRequest r = checked(request);
-        ConverseStreamRequest.Builder b = ConverseStreamRequest.builder().modelId(modelId).messages(messages(r));
-        List<SystemContentBlock> system = system(r);
-        if (!system.isEmpty()) {
-            b.system(system);
-        }
-        InferenceConfiguration inference = inference(r.params());
-        if (inference != null) {
-            b.inferenceConfig(inference);
-        }
-        ToolConfiguration tools = ConverseTools.configuration(r.options());
-        if (tools != null) {
-            b.toolConfig(tools);
-        }
-        return b.build();
-    }
-
-    private static ModelRequest checked(ModelRequest r) {
-        return Capabilities.check(r, Capabilities.Wire.CONVERSE, BedrockErrors.PROVIDER);
-    }
-
-    private static List<Message> messages(ModelRequest r) {
-        if (!r.conversation().stream().allMatch(ChatMessage::isPlainText)) {
-            return ConverseTools.messages(r.conversation());
-        }
-        List<Message> out = new ArrayList<>();
-        for (ChatMessage m : ChatTurns.alternating(r.conversation())) {
-            out.add(Message.builder()
-                    .role("assistant".equals(m.role()) ? ConversationRole.ASSISTANT : ConversationRole.USER)
-                    .content(ContentBlock.fromText(m.content())).build());
-        }
-        return out;
-    }
-
-    private static List<SystemContentBlock> system(ModelRequest r) {
         String system = r.systemText();
-        return system == null ? List.of() : List.of(SystemContentBlock.fromText(system));
+        if (system != null) {
+            body.putArray("system").addObject().put("text", system);
+        }
+        GenerationParams p = r.params();
+        if (p.maxTokens() != null || p.temperature() != null || p.topP() != null || p.stop() != null) {
+            ObjectNode inference = body.putObject("inferenceConfig");
+            if (p.maxTokens() != null) {
+                inference.put("maxTokens", p.maxTokens());
+            }
+            if (p.temperature() != null) {
+                inference.put("temperature", p.temperature());
+            }
+            if (p.topP() != null) {
+                inference.put("topP", p.topP());
+            }
+            if (p.stop() != null) {
+                ArrayNode stop = inference.putArray("stopSequences");
+                p.stop().forEach(stop::add);
+            }
+        }
+        ObjectNode tools = ConverseTools.configuration(r.options());
+        if (tools != null) {
+            body.set("toolConfig", tools);
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static InferenceConfiguration inference(GenerationParams p) {
-        if (p.maxTokens() == null && p.temperature() == null && p.topP() == null && p.stop() == null) {
-            return null;
+    /** {@code output.message.content[]} (text joined, tool calls), {@code stopReason}, {@code usage}. */
+    static ModelResponse parse(String text) {
+        JsonNode body = json(text);
+        JsonNode content = body.path("output").path("message").path("content");
+        if (!content.isArray()) {
+            throw UpstreamErrors.garbage(BedrockErrors.PROVIDER, "no output.message.content in the answer");
         }
-        InferenceConfiguration.Builder b = InferenceConfiguration.builder();
-        if (p.maxTokens() != null) {
-            b.maxTokens(p.maxTokens());
-        }
-        if (p.temperature() != null) {
-            b.temperature(p.temperature().floatValue());
-        }
-        if (p.topP() != null) {
-            b.topP(p.topP().floatValue());
-        }
-        if (p.stop() != null) {
-            b.stopSequences(p.stop());
-        }
-        return b.build();
+        return ConverseTools.response(content, body.path("stopReason").asText(null), usage(body.path("usage")));
     }
 
-    /**
-     * What the component put on the exchange: text as body, stop reason, usage and the whole output message as
-     * headers; tool calls are read from the message (the body holds only text).
-     */
-    static ModelResponse response(Object text, String stopReason, TokenUsage usage, Message output) {
-        return ConverseTools.response(text instanceof String s ? s : "", stopReason, usage(usage), output);
+    static Usage usage(JsonNode usage) {
+        return usage.isObject() ? new Usage(usage.path("inputTokens").asInt(0), usage.path("outputTokens").asInt(0))
+                : Usage.NONE;
     }
 
-    static Usage usage(TokenUsage usage) {
-        return usage == null ? Usage.NONE : new Usage(orZero(usage.inputTokens()), orZero(usage.outputTokens()));
-    }
-
-    private static int orZero(Integer i) {
-        return i == null ? 0 : i;
+    private static JsonNode json(String text) {
+        try {
+            JsonNode node = OpenAiFormat.JSON.readTree(text);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (Exception e) {
+            // below
+        }
+        throw UpstreamErrors.garbage(BedrockErrors.PROVIDER, "not a JSON object");
     }
 
     /**
      * Relays converse-stream events live: {@code contentBlockDelta} text at once; {@code messageStop} and
      * {@code metadata} (which follows it) give stop reason and usage, reported when the stream has ended.
      */
-    static final class Stream {
+    static final class Stream implements BedrockEventStream.Events {
         private final StreamListener listener;
         private final ConverseTools.StreamCalls calls;
-        private volatile String stopReason;
-        private volatile Usage usage = Usage.NONE;
+        private String stopReason;
+        private Usage usage = Usage.NONE;
 
         Stream(StreamListener listener) {
             this.listener = listener;
             this.calls = new ConverseTools.StreamCalls(listener);
         }
 
-        ConverseStreamResponseHandler handler() {
-            return ConverseStreamResponseHandler.builder()
-                    .subscriber(ConverseStreamResponseHandler.Visitor.builder()
-                            .onContentBlockStart(calls::start)
-                            .onContentBlockDelta(e -> {
-                                if (e.delta() != null && e.delta().text() != null) {
-                                    listener.onText(e.delta().text());
-                                } else if (e.delta() != null && e.delta().toolUse() != null) {
-                                    calls.delta(e);
-                                }
-                            })
-                            .onMessageStop(e -> stopReason = e.stopReasonAsString())
-                            .onMetadata(e -> usage = usage(e.usage()))
-                            .build())
-                    .build();
+        @Override
+        public void onEvent(String eventType, byte[] payload) {
+            switch (eventType == null ? "" : eventType) {
+                case "contentBlockStart" -> calls.start(json(utf8(payload)));
+                case "contentBlockDelta" -> {
+                    JsonNode event = json(utf8(payload));
+                    JsonNode text = event.path("delta").path("text");
+                    if (text.isTextual()) {
+                        listener.onText(text.asText());
+                    } else if (event.path("delta").has("toolUse")) {
+                        calls.delta(event);
+                    }
+                }
+                case "messageStop" -> stopReason = json(utf8(payload)).path("stopReason").asText(null);
+                case "metadata" -> usage = usage(json(utf8(payload)).path("usage"));
+                default -> {
+                    // messageStart, contentBlockStop: nothing for the client
+                }
+            }
+        }
+
+        private static String utf8(byte[] payload) {
+            return new String(payload, StandardCharsets.UTF_8);
         }
 
         void ended() {

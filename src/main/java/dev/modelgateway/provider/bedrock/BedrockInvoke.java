@@ -1,12 +1,10 @@
 package dev.modelgateway.provider.bedrock;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
 
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.modelgateway.provider.AnthropicMessages;
 import dev.modelgateway.provider.ModelRequest;
@@ -17,44 +15,41 @@ import dev.modelgateway.stream.StreamListener;
 
 /**
  * InvokeModel for Claude: the shared Anthropic Messages body with Bedrock's {@code anthropic_version}, no
- * {@code model} and no {@code stream} (the verb says it); stream chunks carry the Anthropic events.
+ * {@code model} and no {@code stream} (the verb says it); stream {@code chunk} events carry the Anthropic events,
+ * base64 in {@code bytes}.
  */
 final class BedrockInvoke {
 
     static final String ANTHROPIC_VERSION = "bedrock-2023-05-31";
+    static final String OPERATION = "invoke";
+    static final String STREAM_OPERATION = "invoke-with-response-stream";
     private static final String JSON_TYPE = "application/json";
+    /** As the AWS SDK sends them: InvokeModel's accept is the Accept header, the stream's X-Amzn-Bedrock-Accept. */
+    static final Map<String, String> HEADERS = Map.of("Content-Type", JSON_TYPE, "Accept", JSON_TYPE);
+    static final Map<String, String> STREAM_HEADERS = Map.of("Content-Type", JSON_TYPE,
+            "X-Amzn-Bedrock-Accept", JSON_TYPE);
 
     private BedrockInvoke() {
     }
 
-    static InvokeModelRequest request(ModelRequest r, String modelId) {
-        return InvokeModelRequest.builder().modelId(modelId).contentType(JSON_TYPE).accept(JSON_TYPE)
-                .body(body(r)).build();
+    static byte[] body(ModelRequest r) {
+        return AnthropicMessages.body(r, ANTHROPIC_VERSION).toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static InvokeModelWithResponseStreamRequest streamRequest(ModelRequest r, String modelId) {
-        return InvokeModelWithResponseStreamRequest.builder().modelId(modelId).contentType(JSON_TYPE)
-                .accept(JSON_TYPE).body(body(r)).build();
+    static ModelResponse parse(String body) {
+        return AnthropicMessages.parse(BedrockErrors.PROVIDER, json(body));
     }
 
-    private static SdkBytes body(ModelRequest r) {
-        return SdkBytes.fromUtf8String(AnthropicMessages.body(r, ANTHROPIC_VERSION).toString());
-    }
-
-    static ModelResponse parse(InvokeModelResponse response) {
-        return AnthropicMessages.parse(BedrockErrors.PROVIDER, json(response.body()));
-    }
-
-    private static JsonNode json(SdkBytes bytes) {
+    private static JsonNode json(String text) {
         try {
-            return OpenAiFormat.JSON.readTree(bytes.asInputStream());
+            return OpenAiFormat.JSON.readTree(text);
         } catch (Exception e) {
             throw UpstreamErrors.garbage(BedrockErrors.PROVIDER, "not JSON");
         }
     }
 
     /** Relays the Anthropic events inside the {@code chunk} events live; padding fields are simply not read. */
-    static final class Stream {
+    static final class Stream implements BedrockEventStream.Events {
         private final StreamListener listener;
         private final AnthropicMessages.StreamState state = new AnthropicMessages.StreamState(BedrockErrors.PROVIDER);
 
@@ -62,12 +57,19 @@ final class BedrockInvoke {
             this.listener = listener;
         }
 
-        InvokeModelWithResponseStreamResponseHandler handler() {
-            return InvokeModelWithResponseStreamResponseHandler.builder()
-                    .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
-                            .onChunk(chunk -> state.onEvent(null, json(chunk.bytes()), listener))
-                            .build())
-                    .build();
+        @Override
+        public void onEvent(String eventType, byte[] payload) {
+            if (!"chunk".equals(eventType)) {
+                return;
+            }
+            String bytes = json(new String(payload, StandardCharsets.UTF_8)).path("bytes").asText("");
+            byte[] event;
+            try {
+                event = Base64.getDecoder().decode(bytes);
+            } catch (IllegalArgumentException e) {
+                throw UpstreamErrors.garbage(BedrockErrors.PROVIDER, "a chunk that is not base64");
+            }
+            state.onEvent(null, json(new String(event, StandardCharsets.UTF_8)), listener);
         }
 
         void ended() {

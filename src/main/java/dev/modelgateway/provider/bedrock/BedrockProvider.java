@@ -1,20 +1,15 @@
 package dev.modelgateway.provider.bedrock;
 
-import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.aws2.bedrock.runtime.BedrockConstants;
 
-import io.vertx.core.Vertx;
-
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.Message;
-import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.config.ModelDeployment;
@@ -22,47 +17,40 @@ import dev.modelgateway.provider.FimAsChat;
 import dev.modelgateway.provider.ModelProvider;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ModelResponse;
-import dev.modelgateway.provider.Retrier;
 import dev.modelgateway.provider.UpstreamErrors;
-import dev.modelgateway.provider.UpstreamSettings;
+import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.stream.StreamListener;
 
 /**
  * AWS Bedrock Runtime ({@code bedrock/}). Which API: {@code bedrock/invoke/<id>} and {@code bedrock/converse/<id>}
  * say it; otherwise Claude (by family or id) uses InvokeModel with the Anthropic Messages body and every other family
- * uses Converse. The id goes to the SDK as written (foundation id, {@code us.}/{@code eu.}/{@code apac.}/
- * {@code global.} inference profile, application inference profile ARN); the SDK encodes it into the path and signs
- * the request with SigV4. Bedrock has no fill-in-the-middle: such requests become a chat turn ({@link FimAsChat}).
+ * uses Converse. The id goes into the path as written (foundation id, {@code us.}/{@code eu.}/{@code apac.}/
+ * {@code global.} inference profile, application inference profile ARN), encoded as the AWS SDK encodes it. Bedrock
+ * has no fill-in-the-middle: such requests become a chat turn ({@link FimAsChat}).
  *
- * <p>Which client serves which call ({@link BedrockClients} holds both, on one credentials/endpoint configuration):
- * <ul>
- * <li>unary Converse: the Camel {@code aws-bedrock} component, operation {@code converse} with a
- * {@link ConverseRequest} POJO built here, because it accepts any model id and returns text, stop reason and usage;
- * the component is synchronous, so it runs on a Vert.x worker thread;</li>
- * <li>unary InvokeModel (Claude): the SDK async client, because the component's {@code invokeTextModel} parses the
- * answer by a hard-coded list of model ids (no inference profiles, no ARNs, no newer Claude ids);</li>
- * <li>streams (invoke-with-response-stream, converse-stream): the SDK async client with a response handler, because
- * the component's streaming operations return only once the whole stream has arrived.</li>
- * </ul>
- * Retries (throttling, ModelNotReady, timeouts, 5xx) are the gateway's {@link Retrier}, and only until the stream's
- * first text, never after it: an exception frame before any text is retried like an HTTP error.
+ * <p>How it is called: each request is signed with the AWS SDK's own SigV4 signer and sent on the gateway's shared
+ * Vert.x client ({@link UpstreamHttp}); stream bodies are AWS event-stream frames decoded by the AWS event-stream
+ * library ({@link BedrockEventStream}). So Bedrock costs no thread per call, gets the other providers' pooling,
+ * timeouts and back-pressure, and speaks HTTP/1.1 to an {@code http://} endpoint. Neither the SDK's
+ * {@code BedrockRuntimeAsyncClient} (its pipeline cost about 1 ms per call here, and it sends an HTTP/2 preface to a
+ * plain-HTTP endpoint) nor the Camel {@code aws-bedrock} component (its calls are synchronous: a thread held for the
+ * whole generation; its streaming operations return only once the whole stream has arrived) is on the request path.
+ *
+ * <p>Retries (throttling, ModelNotReady, timeouts, 5xx) are the gateway's retrier, and only until the stream's first
+ * text, never after it: an exception frame before any text is retried like an HTTP error.
  */
 public final class BedrockProvider implements ModelProvider {
 
-    private final Vertx vertx;
-    private final Retrier retrier;
-    private final UpstreamSettings upstream;
-    private final BedrockClients clients;
+    private final UpstreamHttp http;
+    private final BedrockEndpoints endpoints;
 
-    public BedrockProvider(CamelContext camel, Vertx vertx, UpstreamSettings upstream) {
-        this.vertx = vertx;
-        this.upstream = upstream;
-        this.retrier = new Retrier(vertx, upstream);
-        this.clients = new BedrockClients(camel, upstream, vertx.nettyEventLoopGroup());
+    public BedrockProvider(CamelContext camel, UpstreamHttp http) {
+        this.http = http;
+        this.endpoints = new BedrockEndpoints(camel);
         try {
-            camel.addService(clients, true, true);
+            camel.addService(endpoints, true, true);
         } catch (Exception e) {
-            throw new IllegalStateException("Bedrock clients could not be registered: " + e.getMessage(), e);
+            throw new IllegalStateException("Bedrock endpoints could not be registered: " + e.getMessage(), e);
         }
     }
 
@@ -91,14 +79,26 @@ public final class BedrockProvider implements ModelProvider {
                 || model.family() != null && model.family().startsWith("claude");
     }
 
-    /** A request as Bedrock takes it (FIM turned into chat), the API, the id as written and the clients to use. */
-    private record Target(ModelRequest request, Api api, String modelId, BedrockClients.Clients clients) {
+    /** One call as Bedrock takes it: the request (FIM turned into chat), API, endpoint and body, built once. */
+    private record Target(ModelRequest request, Api api, BedrockEndpoint endpoint, byte[] body) {
+
+        String url(boolean stream) {
+            String op = api == Api.INVOKE ? (stream ? BedrockInvoke.STREAM_OPERATION : BedrockInvoke.OPERATION)
+                    : (stream ? BedrockConverse.STREAM_OPERATION : BedrockConverse.OPERATION);
+            return endpoint.url(request.model().servedName(), op);
+        }
+
+        Map<String, String> headers(boolean stream) {
+            return api == Api.INVOKE ? (stream ? BedrockInvoke.STREAM_HEADERS : BedrockInvoke.HEADERS)
+                    : BedrockConverse.HEADERS;
+        }
     }
 
     private Target target(ModelRequest request) {
         ModelRequest r = FimAsChat.toChat(request);
-        return new Target(r, api(r.model()), r.model().servedName(),
-                clients.forSettings(BedrockSettings.of(r.model())));
+        Api api = api(r.model());
+        return new Target(r, api, endpoints.forSettings(BedrockSettings.of(r.model())),
+                api == Api.INVOKE ? BedrockInvoke.body(r) : BedrockConverse.body(r));
     }
 
     @Override
@@ -109,38 +109,18 @@ public final class BedrockProvider implements ModelProvider {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(BedrockErrors.map(e));
         }
-        ModelRequest r = t.request();
-        String modelId = t.modelId();
-        BedrockClients.Clients c = t.clients();
-        Api api = t.api();
-        Supplier<CompletableFuture<ModelResponse>> attempt = api == Api.INVOKE
-                ? () -> c.async().invokeModel(BedrockInvoke.request(r, modelId).toBuilder()
-                        .overrideConfiguration(timeout(r)).build())
-                        .thenApply(BedrockInvoke::parse)
-                        .handle(BedrockProvider::mapFailure)
-                : () -> converseViaComponent(c, BedrockConverse.request(r, modelId).toBuilder()
-                        .overrideConfiguration(timeout(r)).build());
-        return finalError(retrier.call(BedrockErrors.PROVIDER, attempt));
-    }
-
-    /** The aws-bedrock component's converse operation, run on a worker thread because it blocks. */
-    private CompletableFuture<ModelResponse> converseViaComponent(BedrockClients.Clients c, ConverseRequest request) {
-        return vertx.<ModelResponse>executeBlocking(() -> {
-            Exchange exchange = c.converse().getEndpoint().createExchange();
-            exchange.getMessage().setBody(request);
-            try {
-                c.converse().process(exchange);
-            } catch (Exception e) {
-                throw BedrockErrors.map(e);
-            }
-            if (exchange.getException() != null) {
-                throw BedrockErrors.map(exchange.getException());
-            }
-            return BedrockConverse.response(exchange.getMessage().getBody(),
-                    exchange.getMessage().getHeader(BedrockConstants.CONVERSE_STOP_REASON, String.class),
-                    exchange.getMessage().getHeader(BedrockConstants.CONVERSE_USAGE, TokenUsage.class),
-                    exchange.getMessage().getHeader(BedrockConstants.CONVERSE_OUTPUT_MESSAGE, Message.class));
-        }, false).toCompletionStage().toCompletableFuture();
+        String url = t.url(false);
+        Supplier<CompletableFuture<ModelResponse>> attempt = () -> t.endpoint().sign(url, t.headers(false), t.body())
+                .thenCompose(headers -> http.post(url, headers, Buffer.buffer(t.body())))
+                .thenApply(resp -> {
+                    if (resp.status() / 100 != 2) {
+                        throw BedrockErrors.fromHttp(resp.status(), resp.headers(), resp.body(),
+                                UpstreamHttp.retryAfter(resp.headers()));
+                    }
+                    return t.api() == Api.INVOKE ? BedrockInvoke.parse(resp.body())
+                            : BedrockConverse.parse(resp.body());
+                });
+        return finalError(http.retrier().call(BedrockErrors.PROVIDER, () -> mapped(attempt.get())));
     }
 
     @Override
@@ -151,43 +131,48 @@ public final class BedrockProvider implements ModelProvider {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(BedrockErrors.map(e));
         }
-        ModelRequest r = t.request();
-        String modelId = t.modelId();
-        BedrockClients.Clients c = t.clients();
-        Api api = t.api();
+        String url = t.url(true);
         Supplier<CompletableFuture<Void>> attempt = () -> {
+            // the attempt is accepted with its first text; until then any failure may still be retried
             CompletableFuture<Void> accepted = new CompletableFuture<>();
-            CompletableFuture<CompletableFuture<Void>> call = new CompletableFuture<>();
-            StreamWatchdog guarded = new StreamWatchdog(vertx, upstream.firstTokenTimeout(), listener,
+            AtomicReference<HttpClientResponse> body = new AtomicReference<>();
+            Runnable stop = () -> {
+                HttpClientResponse resp = body.get();
+                if (resp != null) {
+                    resp.request().reset();
+                }
+            };
+            StreamWatchdog guarded = new StreamWatchdog(http.vertx(), http.settings().firstTokenTimeout(), listener,
                     () -> accepted.complete(null), dog -> {
                 failed(accepted, dog, UpstreamErrors.timeout(BedrockErrors.PROVIDER));
-                call.thenAccept(whole -> whole.cancel(true));
-            }, () -> call.thenAccept(whole -> whole.cancel(true)));
-            CompletableFuture<Void> whole;
-            Runnable ended;
-            if (api == Api.INVOKE) {
-                BedrockInvoke.Stream s = new BedrockInvoke.Stream(guarded);
-                whole = c.async().invokeModelWithResponseStream(BedrockInvoke.streamRequest(r, modelId).toBuilder()
-                        .overrideConfiguration(timeout(r)).build(), s.handler());
-                ended = s::ended;
-            } else {
-                BedrockConverse.Stream s = new BedrockConverse.Stream(guarded);
-                whole = c.async().converseStream(BedrockConverse.streamRequest(r, modelId).toBuilder()
-                        .overrideConfiguration(timeout(r)).build(), s.handler());
-                ended = s::ended;
-            }
-            call.complete(whole);
-            whole.whenComplete((ok, error) -> {
-                if (error == null) {
-                    accepted.complete(null);
-                    ended.run();
-                } else {
-                    failed(accepted, guarded, BedrockErrors.map(error));
-                }
-            });
+                stop.run();
+            }, stop);
+            BedrockInvoke.Stream invoke = t.api() == Api.INVOKE ? new BedrockInvoke.Stream(guarded) : null;
+            BedrockConverse.Stream converse = t.api() == Api.CONVERSE ? new BedrockConverse.Stream(guarded) : null;
+            t.endpoint().sign(url, t.headers(true), t.body())
+                    .thenCompose(headers -> http.openStream(url, headers, Buffer.buffer(t.body()), BedrockErrors.HTTP))
+                    .whenComplete((resp, error) -> {
+                        if (error != null) {
+                            failed(accepted, guarded, BedrockErrors.map(error));
+                            return;
+                        }
+                        body.set(resp);
+                        if (guarded.ended()) {
+                            stop.run();
+                            return;
+                        }
+                        BedrockEventStream.decode(resp, guarded, invoke != null ? invoke : converse, () -> {
+                            accepted.complete(null);
+                            if (invoke != null) {
+                                invoke.ended();
+                            } else {
+                                converse.ended();
+                            }
+                        }, e -> failed(accepted, guarded, e), stop);
+                    });
             return accepted;
         };
-        return finalError(retrier.call(BedrockErrors.PROVIDER, attempt));
+        return finalError(http.retrier().call(BedrockErrors.PROVIDER, attempt));
     }
 
     /**
@@ -202,17 +187,13 @@ public final class BedrockProvider implements ModelProvider {
         }
     }
 
-    private AwsRequestOverrideConfiguration timeout(ModelRequest r) {
-        Duration limit = r.timeoutSeconds() == null ? upstream.timeout()
-                : Duration.ofMillis(Math.round(r.timeoutSeconds() * 1000));
-        return AwsRequestOverrideConfiguration.builder().apiCallTimeout(limit).build();
-    }
-
-    private static <T> T mapFailure(T value, Throwable error) {
-        if (error != null) {
-            throw BedrockErrors.map(error);
-        }
-        return value;
+    private static <T> CompletableFuture<T> mapped(CompletableFuture<T> call) {
+        return call.handle((value, error) -> {
+            if (error != null) {
+                throw BedrockErrors.map(error);
+            }
+            return value;
+        });
     }
 
     /** Once retries are spent, a 429 still needs a Retry-After for the client (Bedrock sends none). */
@@ -226,7 +207,7 @@ public final class BedrockProvider implements ModelProvider {
     }
 
     private GatewayException finalError(GatewayException e) {
-        long seconds = Math.max(1, (upstream.initialBackoff().toMillis() + 999) / 1000);
+        long seconds = Math.max(1, (http.settings().initialBackoff().toMillis() + 999) / 1000);
         return BedrockErrors.withRetryAfter(e, Long.toString(seconds));
     }
 }

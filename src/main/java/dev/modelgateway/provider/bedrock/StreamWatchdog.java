@@ -64,6 +64,11 @@ final class StreamWatchdog implements StreamListener {
     }
 
     @Override
+    public boolean isCancelled() {
+        return listener.isCancelled();
+    }
+
+    @Override
     public void onText(String text) {
         if (relaying()) {
             listener.onText(text);
