@@ -130,7 +130,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
         bind(context, "vertexCall", new ProviderCall(new VertexProvider(http)));
-        bind(context, "bedrockCall", new ProviderCall(new BedrockProvider(context, http)));
+        bind(context, "bedrockCall", new ProviderCall(new BedrockProvider(context, http.alpn())));
         bind(context, "azureCall", new ProviderCall(new AzureProvider(http)));
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {

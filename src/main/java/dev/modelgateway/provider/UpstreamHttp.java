@@ -1,5 +1,6 @@
 package dev.modelgateway.provider;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
@@ -34,8 +36,12 @@ public final class UpstreamHttp {
     private final Lane[] lanes;
     private final AtomicInteger next = new AtomicInteger();
 
-    private record Lane(Context context, HttpClient client) {
+    /** {@code tls}: the same pool settings, HTTP/2 offered through ALPN (for callers that ask for it, see {@link #alpn}). */
+    private record Lane(Context context, HttpClient client, HttpClient tls) {
     }
+
+    /** Whether https:// calls offer HTTP/2 through ALPN (HTTP/1.1 if the server declines); http:// is HTTP/1.1. */
+    private final boolean alpn;
 
     public UpstreamHttp(Vertx vertx, UpstreamSettings settings) {
         this(vertx, settings, 64);
@@ -54,9 +60,29 @@ public final class UpstreamHttp {
         int n = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.lanes = new Lane[n];
         for (int i = 0; i < n; i++) {
-            lanes[i] = new Lane(newEventLoopContext(vertx),
-                    vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(Math.max(8, maxConnections / n))));
+            PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(8, maxConnections / n));
+            lanes[i] = new Lane(newEventLoopContext(vertx), vertx.createHttpClient(options, pool),
+                    vertx.createHttpClient(new HttpClientOptions(options).setUseAlpn(true)
+                            .setProtocolVersion(HttpVersion.HTTP_2)
+                            .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)), pool));
         }
+        this.alpn = false;
+    }
+
+    private UpstreamHttp(UpstreamHttp shared, boolean alpn) {
+        this.vertx = shared.vertx;
+        this.settings = shared.settings;
+        this.retrier = shared.retrier;
+        this.lanes = shared.lanes;
+        this.alpn = alpn;
+    }
+
+    /**
+     * The same client (lanes, pools, retrier) for a provider whose SDK negotiates HTTP/2 over TLS (Bedrock): its
+     * https:// calls offer h2 and http/1.1 through ALPN; http:// stays HTTP/1.1 (no h2c preface or upgrade).
+     */
+    public UpstreamHttp alpn() {
+        return new UpstreamHttp(this, true);
     }
 
     /** getOrCreateContext() on a thread outside Vert.x gives a new event-loop context (spread over the loops). */
@@ -67,9 +93,10 @@ public final class UpstreamHttp {
     }
 
     /** Runs a call on the next lane's loop, with that lane's client. */
-    private void onLane(java.util.function.Consumer<HttpClient> call) {
+    private void onLane(String url, java.util.function.Consumer<HttpClient> call) {
         Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
-        lane.context().runOnContext(v -> call.accept(lane.client()));
+        HttpClient client = alpn && url.regionMatches(true, 0, "https:", 0, 6) ? lane.tls() : lane.client();
+        lane.context().runOnContext(v -> call.accept(client));
     }
 
     /** An upstream answer read whole. */
@@ -91,7 +118,7 @@ public final class UpstreamHttp {
     /** POSTs and reads the whole answer, whatever its status. */
     public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        onLane(client -> client.request(options(url, headers, settings.timeout().toMillis()))
+        onLane(url, client -> client.request(options(url, headers, settings.timeout().toMillis()))
                 .compose(req -> req.send(body))
                 .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString(), resp.headers())))
                 .onComplete(ar -> {
@@ -129,7 +156,7 @@ public final class UpstreamHttp {
             ErrorMapper errors) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        onLane(client -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
+        onLane(url, client -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
                 .compose(req -> req.send(body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -174,6 +201,7 @@ public final class UpstreamHttp {
     public void close() {
         for (Lane lane : lanes) {
             lane.client().close();
+            lane.tls().close();
         }
     }
 }
