@@ -25,6 +25,7 @@ import dev.modelgateway.api.BearerAuth;
 import dev.modelgateway.api.Endpoints;
 import dev.modelgateway.api.ErrorBodies;
 import dev.modelgateway.api.ErrorResponder;
+import dev.modelgateway.api.FeatureRequest;
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.api.ModelResolver;
 import dev.modelgateway.api.NextDeployment;
@@ -115,6 +116,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "completionsRequest", endpoints.completions());
         bind(context, "modelsList", endpoints.models());
         bind(context, "textToChatRequest", new TextToChatRequest());
+        bind(context, "featureRequest", new FeatureRequest(endpoints));
         bind(context, "nextDeployment", new NextDeployment());
         // cooldowns, rpm/tpm and latency by deployment id: outside the catalogue, so a models.yaml reload keeps them
         DeploymentState state = new InMemoryDeploymentState();

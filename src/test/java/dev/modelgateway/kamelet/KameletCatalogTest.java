@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.modelgateway.emulator.EmulatedText;
 import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
 
@@ -50,7 +51,7 @@ class KameletCatalogTest {
                 assertThat(prop.path("type").asText()).as(name + "." + p.getKey() + " type").isNotBlank();
                 assertThat(template).as(name + "." + p.getKey() + " is used")
                         .containsAnyOf("{{" + p.getKey() + "}}", "{{?" + p.getKey() + "}}");
-                if (p.getKey().toLowerCase().matches(".*(key|secret|token|password).*")) {
+                if (p.getKey().toLowerCase().matches(".*(key|secret|token|password)$")) {
                     assertThat(prop.path("format").asText()).as(name + "." + p.getKey() + " is a secret")
                             .isEqualTo("password");
                 }
@@ -74,6 +75,37 @@ class KameletCatalogTest {
             assertThat(sent.get("model").asText()).isEqualTo("served-m");
             assertThat(sent.at("/messages/0/content").asText()).isEqualTo("Be brief.");
             assertThat(sent.at("/messages/1/content").asText()).isEqualTo("What is Camel?");
+        }
+    }
+
+    @Test
+    void theFeatureActionRunsAPromptAndACodeCompletionThroughTheEmulator() throws Exception {
+        int emulator = GatewayTestServer.freePort();
+        String models = """
+                model_list:
+                  - model_name: llama
+                    litellm_params: {model: hosted_vllm/meta-llama/Llama-3.3-70B-Instruct, api_base: "http://127.0.0.1:%1$d/openai/v1"}
+                  - model_name: codestral
+                    litellm_params: {model: hosted_vllm/codestral-22b, api_base: "http://127.0.0.1:%1$d/openai/v1"}
+                    model_info: {family: codestral}
+                features:
+                  chat: llama
+                  code_completions: codestral
+                """.formatted(emulator);
+        try (GatewayTestServer gateway = GatewayTestServer.start(models, Map.of(
+                "camel.component.kamelet.location", "file:kamelet-catalog", "gateway.emulator.enabled", "true",
+                "gateway.emulator.port", String.valueOf(emulator)))) {
+            RouteBuilder.addRoutes(gateway.context(), rb -> {
+                rb.from("direct:explain").to("kamelet:model-gateway-feature-action?feature=prompts/chat/explain_code"
+                        + "&input=selected_text");
+                rb.from("direct:complete").to("kamelet:model-gateway-feature-action?feature=code_completions"
+                        + "&fileName=fib.py");
+            });
+            ProducerTemplate template = gateway.context().createProducerTemplate();
+            String explained = template.requestBodyAndHeader("direct:explain", "def fib(n): return n", "CamelFileNameOnly", "fib.py", String.class);
+            assertThat(explained).startsWith(EmulatedText.LABEL).contains("Llama-3.3-70B").contains("def fib(n)");
+            String completed = template.requestBody("direct:complete", "def fib(n):", String.class);
+            assertThat(completed).startsWith(EmulatedText.LABEL).contains("codestral-22b");
         }
     }
 }
