@@ -45,6 +45,7 @@ import dev.modelgateway.provider.azure.AzureProvider;
 import dev.modelgateway.provider.openai.OpenAiCompatibleProvider;
 import dev.modelgateway.provider.vertex.VertexProvider;
 import dev.modelgateway.queue.EmbeddedBroker;
+import dev.modelgateway.queue.QueueDeadLetter;
 import dev.modelgateway.queue.QueueFailures;
 import dev.modelgateway.queue.QueueReply;
 import dev.modelgateway.queue.UnknownQueueEndpoint;
@@ -190,6 +191,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "jms", JmsComponent.jmsComponent(connections));
         bind(context, "queueFailures", new QueueFailures(maxAttempts));
         bind(context, "queueReply", new QueueReply());
+        QueueDeadLetter deadLetter = new QueueDeadLetter();
+        bind(context, "queueDelivery", deadLetter.remember());
+        bind(context, "queueDeadLetter", deadLetter);
         bind(context, "unknownQueueEndpoint", new UnknownQueueEndpoint());
     }
 

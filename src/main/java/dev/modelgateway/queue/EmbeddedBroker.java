@@ -22,6 +22,8 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     public static final String REQUESTS = "model-gateway.requests";
     public static final String DEAD_LETTERS = "model-gateway.requests.DLQ";
+    /** Deliveries beyond gateway.queue.max-attempts the broker allows before dead-lettering by itself. */
+    public static final int CRASH_ALLOWANCE = 2;
 
     private final Path dataDir;
     private final int port;
@@ -73,8 +75,10 @@ public final class EmbeddedBroker extends ServiceSupport {
                         .setRedeliveryMultiplier(redeliveryMultiplier)
                         .setMaxRedeliveryDelay(maxRedeliveryDelay.toMillis())
                         // the route moves a message itself at the last attempt (with gatewayError); this is the net
-                        // for deliveries that never reached it, such as a gateway killed mid-request every time
-                        .setMaxDeliveryAttempts(maxAttempts)
+                        // for deliveries that never reached it, such as a gateway killed mid-request every time. It
+                        // sits above the route's limit, so a gateway killed during its last attempt gets the message
+                        // back and dead-letters it with the reason, instead of the broker doing it without one
+                        .setMaxDeliveryAttempts(maxAttempts + CRASH_ALLOWANCE)
                         .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS)))
                 .addQueueConfiguration(QueueConfiguration.of(REQUESTS).setRoutingType(RoutingType.ANYCAST))
                 .addQueueConfiguration(QueueConfiguration.of(DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST));
