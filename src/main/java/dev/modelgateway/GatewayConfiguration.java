@@ -145,6 +145,11 @@ public class GatewayConfiguration implements CamelConfiguration {
             bind(context, "emulator", emulator);
         }
         configureQueue(context, props);
+        // SIGTERM: Camel stops the consumers (the queue route first: it starts last), then waits this long for the
+        // exchanges in flight, streams included (a stream's exchange ends with its last event), before forcing a stop
+        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(
+                duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());

@@ -61,6 +61,7 @@ public final class GatewayProcess implements AutoCloseable {
             builder.environment().put("GATEWAY_BROKER_PORT", String.valueOf(GatewayTestServer.freePort()));
             builder.environment().putAll(env);
             GatewayProcess gateway = new GatewayProcess(builder.start(), log, port, management);
+            System.out.println("gateway process " + gateway.process.pid() + " on port " + port + ", log " + log);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!gateway.process.isAlive()) {
                     throw new IllegalStateException("the gateway exited at start-up:\n" + gateway.log());

@@ -1,0 +1,146 @@
+package dev.modelgateway.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.modelgateway.support.GatewayTestServer;
+
+/**
+ * deploy/ says what the code does (issue 11): every variable the manifests and the image set is one the gateway reads,
+ * the probes and the health check hit the real management paths and port, the image starts the gateway with the
+ * README's command, and Kubernetes waits longer than the gateway drains.
+ */
+class DeployConsistencyTest {
+
+    static final Path DEPLOY = Path.of("deploy");
+    /** Variables the JVM reads itself, not the gateway. */
+    static final List<String> JVM_VARIABLES = List.of("JAVA_TOOL_OPTIONS");
+
+    static List<JsonNode> manifests() throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        YAMLMapper yaml = new YAMLMapper();
+        try (Stream<Path> files = Files.walk(DEPLOY.resolve("kubernetes"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                try (var parser = new YAMLFactory().createParser(f.toFile())) {
+                    yaml.readValues(parser, JsonNode.class).readAll().stream().filter(n -> n != null && n.has("kind"))
+                            .forEach(docs::add);
+                }
+            }
+        }
+        return docs;
+    }
+
+    static JsonNode gatewayContainer() throws IOException {
+        return manifests().stream().filter(d -> d.path("kind").asText().equals("Deployment")
+                && d.at("/metadata/name").asText().equals("model-gateway")).findFirst().orElseThrow()
+                .at("/spec/template/spec/containers/0");
+    }
+
+    static String dockerfile() throws IOException {
+        return Files.readString(DEPLOY.resolve("Dockerfile"));
+    }
+
+    @Test
+    void everyVariableTheManifestsAndTheImageSetIsOneTheGatewayReads() throws IOException {
+        String settings = Files.readString(Path.of("application.properties"));
+        List<String> names = new ArrayList<>();
+        gatewayContainer().path("env").forEach(e -> names.add(e.get("name").asText()));
+        Matcher env = Pattern.compile("(?m)^\\s*(?:ENV\\s+)?([A-Z][A-Z0-9_]+)=").matcher(dockerfile());
+        while (env.find()) {
+            names.add(env.group(1));
+        }
+        assertThat(names).contains("GATEWAY_BROKER_URL", "GATEWAY_HOST", "GATEWAY_MANAGEMENT_HOST");
+        for (String name : names) {
+            if (!JVM_VARIABLES.contains(name)) {
+                assertThat(settings).as(name + " is read by application.properties").contains("{{env:" + name + ":");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120) // boots a gateway
+    void probesAndHealthCheckUseTheRealManagementPathsAndPort() throws Exception {
+        JsonNode container = gatewayContainer();
+        int management = -1;
+        for (JsonNode port : container.path("ports")) {
+            if (port.path("name").asText().equals("management")) {
+                management = port.path("containerPort").asInt();
+            }
+        }
+        assertThat(management).isEqualTo(defaultOf("camel.management.port"));
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/observe/health/live");
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/observe/health/ready");
+        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("management");
+        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("management");
+        assertThat(dockerfile()).contains("http://127.0.0.1:" + management + "/observe/health/live");
+        // and those paths answer on a running gateway's management port
+        try (GatewayTestServer gateway = GatewayTestServer.start(
+                "model_list:\n  - model_name: m\n    litellm_params: {model: hosted_vllm/m, api_base: \"http://127.0.0.1:9/v1\"}\n")) {
+            String port = gateway.context().resolvePropertyPlaceholders("{{camel.management.port}}");
+            for (String path : List.of("/observe/health/live", "/observe/health/ready")) {
+                int status = GatewayTestServer.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + path)).GET().build()).statusCode();
+                assertThat(status).as(path).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void theImageStartsTheGatewayWithTheReadmesRunCommand() throws IOException {
+        Matcher entry = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])").matcher(dockerfile());
+        assertThat(entry.find()).isTrue();
+        ArrayNode args = (ArrayNode) new ObjectMapper().readTree(entry.group(1));
+        List<String> command = new ArrayList<>();
+        args.forEach(a -> command.add(a.asText()));
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains("&& " + String.join(" ", command) + "\n");
+        assertThat(readme).contains("(docs/deploy.md)");
+        assertThat(Path.of("docs/deploy.md")).exists();
+        assertThat(dockerfile()).containsPattern("(?m)^USER (?!root|0\\b)").contains("FROM maven:").contains("-jre");
+    }
+
+    @Test
+    void kubernetesWaitsLongerThanTheGatewayDrainsAndEveryReplicaSharesTheBroker() throws IOException {
+        JsonNode container = gatewayContainer();
+        Map<String, String> env = new java.util.HashMap<>();
+        container.path("env").forEach(e -> env.put(e.get("name").asText(), e.path("value").asText()));
+        long drain = Long.parseLong(env.get("GATEWAY_SHUTDOWN_DRAIN_TIMEOUT").replace("s", ""));
+        long preStop = container.at("/lifecycle/preStop/sleep/seconds").asLong();
+        JsonNode pod = manifests().stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst()
+                .orElseThrow().at("/spec/template/spec");
+        assertThat(pod.path("terminationGracePeriodSeconds").asLong()).isGreaterThan(drain + preStop);
+        JsonNode artemis = manifests().stream().filter(d -> d.path("kind").asText().equals("Service")
+                && d.at("/metadata/name").asText().equals("model-gateway-artemis")).findFirst().orElseThrow();
+        assertThat(env.get("GATEWAY_BROKER_URL")).isEqualTo("tcp://model-gateway-artemis:"
+                + artemis.at("/spec/ports/0/port").asInt());
+        assertThat(manifests()).extracting(d -> d.path("kind").asText())
+                .contains("StatefulSet", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service", "Deployment");
+    }
+
+    private static int defaultOf(String key) throws IOException {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=\\s*\\{\\{env:[A-Z_]+:(\\d+)}}")
+                .matcher(Files.readString(Path.of("application.properties")));
+        assertThat(m.find()).as(key).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+}
