@@ -67,7 +67,8 @@ class GracefulShutdownTest {
                 assertThat(rest).anySatisfy(e -> assertThat(e).contains("last"));
                 assertThat(rest.get(rest.size() - 1)).isEqualTo("data: [DONE]");
                 int exit = gateway.waitForExit(Duration.ofSeconds(60));
-                assertThat(exit).as(gateway.log()).isZero();
+                // a JVM ended by SIGTERM reports 128 + 15 even when its shutdown hooks finish cleanly
+                assertThat(exit).as(gateway.log()).isIn(0, 143);
             }
         }
     }
