@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# One bench run, side by side on this machine (it is shared and noisy: only numbers from the same run compare):
+#   - the upstream alone (nginx answering fixed provider-shaped JSON), an nginx reverse proxy in front of it, and the
+#     gateway on each provider path (OpenAI-compatible, Vertex, Bedrock, Azure), with wrk at 1 and 16 connections;
+#   - a concurrency run: N streams held open by a local upstream after their first chunk (N=1000 by default),
+#     directly, through nginx and through the gateway: how many were live at once, time to first token, RSS.
+# Prints one Markdown table (and writes it to $OUT/table.md); bench/README.md's results table is pasted from it.
+# Loopback only; every run is bounded. Installs what it needs (wrk, nginx-light, nodejs) with apt-get when missing.
+#
+# Settings (env): DURATION (10s) per wrk run, WARMUP (5s), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
+# PROFILE=1 records a JFR of the gateway's OpenAI-path runs ($OUT/gateway.jfr).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO=$PWD
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}
+STREAMS=${STREAMS:-1000}
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
+OUT=${OUT:-$(mktemp -d /tmp/model-gateway-bench.XXXXXX)}
+UPSTREAM_PORT=${UPSTREAM_PORT:-18091}
+PROXY_PORT=${PROXY_PORT:-18092}
+HELD_PORT=${HELD_PORT:-18093}
+GATEWAY_PORT=${GATEWAY_PORT:-18080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
+mkdir -p "$OUT"
+
+# --- what it needs -------------------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v node >/dev/null || missing+=(nodejs)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (Debian packages)" >&2
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -f target/model-gateway.jar ] || [ -n "$(find src/main pom.xml -newer target/model-gateway.jar -print -quit)" ]; then
+    echo "building target/model-gateway.jar" >&2
+    mvn -B -ntp -q -DskipTests package >&2
+fi
+for port in $UPSTREAM_PORT $PROXY_PORT $HELD_PORT $GATEWAY_PORT $MANAGEMENT_PORT; do
+    if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+        echo "port $port on 127.0.0.1 is taken: set the *_PORT variables" >&2
+        exit 1
+    fi
+done
+
+# --- start the pieces; stop every one of them on exit ----------------------------------------------------------------
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for f in "$OUT/upstream.pid" "$OUT/proxy.pid"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+fill() {
+    sed -e "s|@DIR@|$OUT|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
+        -e "s|@HELD_PORT@|$HELD_PORT|g" -e "s|@REPO@|$REPO|g" "$1" > "$2"
+}
+wait_port() {
+    for _ in $(seq 1 300); do
+        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on $1 after 30 s" >&2
+    return 1
+}
+ulimit -n 65536 2>/dev/null || true
+
+fill bench/nginx-upstream.conf "$OUT/nginx-upstream.conf"
+fill bench/nginx-proxy.conf "$OUT/nginx-proxy.conf"
+fill bench/models.yaml "$OUT/models.yaml"
+"$NGINX" -q -c "$OUT/nginx-upstream.conf" -p "$OUT" -g 'daemon on;'
+"$NGINX" -q -c "$OUT/nginx-proxy.conf" -p "$OUT" -g 'daemon on;'
+node bench/held-upstream.js "$HELD_PORT" & PIDS+=($!)
+
+GATEWAY_JFR=""
+if [ "${PROFILE:-0}" = 1 ]; then
+    GATEWAY_JFR="-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,delay=20s"
+fi
+# shellcheck disable=SC2086
+CAMEL_SERVER_PORT=$GATEWAY_PORT GATEWAY_MANAGEMENT_PORT=$MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
+GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
+    java $JAVA_OPTS $GATEWAY_JFR -jar target/model-gateway.jar > "$OUT/gateway.log" 2>&1 & GATEWAY_PID=$!
+PIDS+=($GATEWAY_PID)
+wait_port "$UPSTREAM_PORT"; wait_port "$PROXY_PORT"; wait_port "$HELD_PORT"; wait_port "$GATEWAY_PORT"
+
+# --- wrk runs ----------------------------------------------------------------------------------------------------------
+chat() { printf '{"model": "%s", "messages": [{"role": "user", "content": "Hello!"}]}' "$1"; }
+declare -A RESULT
+# wrk_run KEY URL CONNECTIONS [MODEL [UPSTREAM_BODY]]: fills RESULT[KEY]="p50 p99 rps errors"
+wrk_run() {
+    local key=$1 url=$2 c=$3 model=${4:-llama} body=${5:-}
+    local line
+    line=$(MODEL=$model UPSTREAM_BODY=$body wrk -t1 -c"$c" -d"$DURATION" --latency -s bench/chat.lua "$url" \
+        | grep '^RESULT')
+    RESULT[$key]=$(echo "$line" | sed -E 's/RESULT p50=([0-9]+) p99=([0-9]+) rps=([0-9]+) requests=[0-9]+ errors=([0-9]+)/\1 \2 \3 \4/')
+    echo "  $key c=$c: $line" >&2
+}
+warm() { MODEL=${2:-llama} UPSTREAM_BODY=${3:-} wrk -t2 -c16 -d"$WARMUP" -s bench/chat.lua "$1" > /dev/null; }
+
+U=http://127.0.0.1:$UPSTREAM_PORT
+G=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
+# path | model | upstream URL | body the gateway sends there (roughly)
+PATHS=(
+    "openai|llama|$U/openai/v1/chat/completions|$(chat meta-llama/Llama-3.3-70B-Instruct)"
+    "vertex|codestral|$U/vertex/v1/projects/bench/locations/us-central1/publishers/mistralai/models/codestral@2405:rawPredict|$(chat codestral)"
+    "bedrock|claude-bedrock|$U/bedrock/model/us.anthropic.claude-sonnet-4-20250514-v1:0/invoke|{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":4096,\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}"
+    "azure|gpt-4o|$U/azure/openai/deployments/gpt-4o/chat/completions|$(chat gpt-4o)"
+)
+
+echo "warming up (gateway JIT) ..." >&2
+declare -A FAILED
+for entry in "${PATHS[@]}"; do
+    IFS='|' read -r path model url body <<< "$entry"
+    # a path that does not answer 200 is reported as failing, with its answer, and not measured
+    status=$(curl -s -o "$OUT/check-$path.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$(chat "$model")" "$G")
+    if [ "$status" != 200 ]; then
+        FAILED[$path]="answers $status: $(head -c 160 "$OUT/check-$path.json" | tr '|' '/')"
+        echo "the gateway's $path path ${FAILED[$path]}" >&2
+        continue
+    fi
+    warm "$G" "$model"
+done
+warm "$U/openai/v1/chat/completions" llama
+warm "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" llama
+
+for entry in "${PATHS[@]}"; do
+    IFS='|' read -r path model url body <<< "$entry"
+    echo "$path" >&2
+    for c in 1 16; do
+        wrk_run "upstream-$path-$c" "$url" "$c" "$model" "$body"
+        if [ "$path" = openai ]; then
+            wrk_run "nginx-$path-$c" "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" "$c" "$model" "$body"
+        fi
+        [ -n "${FAILED[$path]:-}" ] || wrk_run "gateway-$path-$c" "$G" "$c" "$model"
+    done
+done
+
+# --- concurrency run ------------------------------------------------------------------------------------------------
+declare -A STREAM
+stream_run() {
+    local key=$1 url=$2; shift 2
+    STREAM[$key]=$(MODEL=held node bench/streams.js "$url" "$STREAMS" "http://127.0.0.1:$HELD_PORT" "$@")
+    echo "  streams $key: ${STREAM[$key]}" >&2
+}
+echo "concurrency: $STREAMS streams held open" >&2
+stream_run upstream "http://127.0.0.1:$HELD_PORT/v1/chat/completions" "$(pgrep -f "held-upstream.js $HELD_PORT" | head -1)"
+# shellcheck disable=SC2046
+stream_run nginx "http://127.0.0.1:$PROXY_PORT/held/v1/chat/completions" $(cat "$OUT/proxy.pid") $(pgrep -P "$(cat "$OUT/proxy.pid")")
+stream_run gateway "$G" "$GATEWAY_PID"
+
+# --- the table ----------------------------------------------------------------------------------------------------------
+field() { echo "${RESULT[$1]:-- - - -}" | cut -d' ' -f"$2"; }
+json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log(j['$2'])})"; }
+{
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, wrk -t1 -d$DURATION, gateway $JAVA_OPTS; latencies in us."
+    echo
+    echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | errors |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    nginx_rps=$(field nginx-openai-16 3)
+    for entry in "${PATHS[@]}"; do
+        IFS='|' read -r path _ <<< "$entry"
+        for target in upstream nginx gateway; do
+            if [ "$target" = gateway ] && [ -n "${FAILED[$path]:-}" ]; then
+                echo "| gateway | $path | fails: ${FAILED[$path]} | | | | | | | |"
+                continue
+            fi
+            [ -n "${RESULT[$target-$path-1]:-}" ] || continue
+            base=$(field "upstream-$path-1" 1)
+            p50=$(field "$target-$path-1" 1)
+            added="-"; [ "$target" = upstream ] || added=$((p50 - base))
+            rps=$(field "$target-$path-16" 3)
+            ratio=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+            errors=$(( $(field "$target-$path-1" 4) + $(field "$target-$path-16" 4) ))
+            echo "| $target | $path | $p50 | $added | $(field "$target-$path-1" 2) | $rps | $(field "$target-$path-16" 1) | $(field "$target-$path-16" 2) | $ratio | $errors |"
+        done
+    done
+    echo
+    echo "Concurrency: $STREAMS streaming requests opened at once; the upstream sends each stream's first chunk and holds it until all are live (or 20 s), then releases them. Time to first token in ms; RSS of the serving process(es) while all are held."
+    echo
+    echo "| target | live at once | all live within ms | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50 | added TTFT p99 | RSS MB |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    for target in upstream nginx gateway; do
+        p50=$(json "$target" ttftP50); p99=$(json "$target" ttftP99)
+        a50=$(awk -v a="$p50" -v b="$(json upstream ttftP50)" 'BEGIN { printf "%.1f", a - b }')
+        a99=$(awk -v a="$p99" -v b="$(json upstream ttftP99)" 'BEGIN { printf "%.1f", a - b }')
+        [ "$target" = upstream ] && a50="-" && a99="-"
+        echo "| $target | $(json "$target" live) | $(json "$target" liveWithinMs) | $(json "$target" complete) | $(json "$target" failed) | $p50 | $p99 | $a50 | $a99 | $(json "$target" rssMb) |"
+    done
+} | tee "$OUT/table.md"
+echo "(results and logs in $OUT)" >&2
