@@ -24,6 +24,7 @@ HELD_PORT=${HELD_PORT:-18093}
 GATEWAY_PORT=${GATEWAY_PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 mkdir -p "$OUT"
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- what it needs -------------------------------------------------------------------------------------------------
 missing=()
@@ -157,7 +158,7 @@ stream_run gateway "$G" "$GATEWAY_PID"
 field() { echo "${RESULT[$1]:-- - - -}" | cut -d' ' -f"$2"; }
 json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log(j['$2'])})"; }
 {
-    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, wrk -t1 -d$DURATION, gateway $JAVA_OPTS; latencies in us."
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (load average at the start: $LOAD_AT_START), wrk -t1 -d$DURATION, gateway $JAVA_OPTS; latencies in us."
     echo
     echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | errors |"
     echo "|---|---|---|---|---|---|---|---|---|---|"

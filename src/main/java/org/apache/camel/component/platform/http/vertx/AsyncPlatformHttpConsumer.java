@@ -5,6 +5,7 @@ import java.util.List;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -89,6 +90,10 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
         if (ctx.response().headWritten() || ctx.response().closed()) {
             complete(exchange, ctx);
             return;
+        }
+        // 4.18's writer pumps a byte[] through an InputStream copy (a 64 KiB buffer per answer): hand it a Buffer
+        if (exchange.getMessage().getBody() instanceof byte[] bytes) {
+            exchange.getMessage().setBody(Buffer.buffer(bytes));
         }
         try {
             VertxPlatformHttpSupport.writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(),
