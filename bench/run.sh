@@ -7,8 +7,8 @@
 # Prints one Markdown table (and writes it to $OUT/table.md); bench/README.md's results table is pasted from it.
 # Loopback only; every run is bounded. Installs what it needs (wrk, nginx-light, nodejs) with apt-get when missing.
 #
-# Settings (env): DURATION (10s) per wrk run, WARMUP (5s), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
-# PROFILE=1 records a JFR of the gateway's OpenAI-path runs ($OUT/gateway.jfr).
+# Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run, WARMUP (5s), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
+# PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), SKIP_WRK=1 runs only the concurrency run.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,7 +37,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if [ ! -f target/model-gateway.jar ] || [ -n "$(find src/main pom.xml -newer target/model-gateway.jar -print -quit)" ]; then
+JAR=${JAR:-}
+if [ -n "$JAR" ]; then
+    : # a jar given: run that one
+elif JAR=target/model-gateway.jar; [ ! -f $JAR ] || [ -n "$(find src/main pom.xml -newer $JAR -print -quit)" ]; then
     echo "building target/model-gateway.jar" >&2
     mvn -B -ntp -q -DskipTests package >&2
 fi
@@ -85,7 +88,7 @@ fi
 # shellcheck disable=SC2086
 CAMEL_SERVER_PORT=$GATEWAY_PORT GATEWAY_MANAGEMENT_PORT=$MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
 GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
-    java $JAVA_OPTS $GATEWAY_JFR -jar target/model-gateway.jar > "$OUT/gateway.log" 2>&1 & GATEWAY_PID=$!
+    java $JAVA_OPTS $GATEWAY_JFR -jar "$JAR" > "$OUT/gateway.log" 2>&1 & GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
 wait_port "$UPSTREAM_PORT"; wait_port "$PROXY_PORT"; wait_port "$HELD_PORT"; wait_port "$GATEWAY_PORT"
 
@@ -130,6 +133,7 @@ warm "$U/openai/v1/chat/completions" llama
 warm "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" llama
 
 for entry in "${PATHS[@]}"; do
+    [ "${SKIP_WRK:-0}" = 1 ] && break
     IFS='|' read -r path model url body <<< "$entry"
     echo "$path" >&2
     for c in 1 16; do
@@ -181,7 +185,7 @@ json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=
         done
     done
     echo
-    echo "Concurrency: $STREAMS streaming requests opened at once; the upstream sends each stream's first chunk and holds it until all are live (or 20 s), then releases them. Time to first token in ms; RSS of the serving process(es) while all are held."
+    echo "Concurrency: $STREAMS streaming requests opened at once; the upstream sends each stream's first chunk and holds it until all are live (or 60 s), then releases them. Time to first token in ms; RSS of the serving process(es) while all are held."
     echo
     echo "| target | live at once | all live within ms | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50 | added TTFT p99 | RSS MB |"
     echo "|---|---|---|---|---|---|---|---|---|---|"

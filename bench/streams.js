@@ -7,7 +7,7 @@ const fs = require('fs');
 
 const [url, nArg, controlUrl, ...pids] = process.argv.slice(2);
 const n = Number(nArg || 1000);
-const waitLiveMs = Number(process.env.LIVE_TIMEOUT_MS || 20000);
+const waitLiveMs = Number(process.env.LIVE_TIMEOUT_MS || 60000);
 const body = JSON.stringify({ model: process.env.MODEL || 'llama', stream: true,
   messages: [{ role: 'user', content: 'Hello!' }] });
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
