@@ -15,15 +15,22 @@ import dev.modelgateway.reload.Current;
  */
 public final class ModelResolver {
 
+    private static final java.util.Set<String> OPENAI_COMPATIBLE = java.util.Set.of("custom_openai", "openai",
+            "hosted_vllm", "ollama");
+
     private final Current<ModelCatalog> catalog;
     private final boolean customModelsEnabled;
-    private final List<String> allowedEndpoints;
+    private final AllowedEndpoints allowedEndpoints;
 
     /** {@code catalog} is read once per call: a models.yaml edit swapped in meanwhile applies from the next request. */
     public ModelResolver(Current<ModelCatalog> catalog, boolean customModelsEnabled, List<String> allowedEndpoints) {
+        this(catalog, customModelsEnabled, new AllowedEndpoints(allowedEndpoints));
+    }
+
+    public ModelResolver(Current<ModelCatalog> catalog, boolean customModelsEnabled, AllowedEndpoints allowed) {
         this.catalog = catalog;
         this.customModelsEnabled = customModelsEnabled;
-        this.allowedEndpoints = List.copyOf(allowedEndpoints);
+        this.allowedEndpoints = allowed;
     }
 
     /** The catalogue loaded now. */
@@ -85,16 +92,21 @@ public final class ModelResolver {
         if (!notBlank(endpoint)) {
             throw GatewayException.unprocessable("a client-supplied model needs model_endpoint");
         }
-        if (allowedEndpoints.stream().noneMatch(endpoint::startsWith)) {
-            throw GatewayException.forbidden("model endpoint is not in gateway.custom-models.allowed-endpoints");
-        }
+        AllowedEndpoints.Checked checked = allowedEndpoints.check(endpoint);
         String id = notBlank(identifier) ? identifier : notBlank(name) ? "custom_openai/" + name : null;
         if (id == null) {
             throw GatewayException.unprocessable("a client-supplied model needs model_identifier or model_name");
         }
+        String provider = id.contains("/") ? id.substring(0, id.indexOf('/')) : "custom_openai";
+        if (!OPENAI_COMPATIBLE.contains(provider)) {
+            throw GatewayException.unprocessable("model_identifier: a client-supplied model_endpoint is honoured for "
+                    + OPENAI_COMPATIBLE + " models only, not '" + provider + "'");
+        }
         Map<String, String> params = new HashMap<>();
         params.put("model", id);
-        params.put("api_base", endpoint);
+        params.put("api_base", checked.url());
+        // the address that was checked is the one connected to: no second DNS answer in between
+        params.put(ModelDeployment.CONNECT_TO, checked.address().getHostAddress());
         if (notBlank(apiKey)) {
             params.put("api_key", apiKey);
         }

@@ -391,6 +391,9 @@ public final class ModelCatalog {
                 if (!value.isNull()) {
                     params.put(field.getKey(), secret(value.asText(), where + ": litellm_params." + field.getKey()));
                 }
+                if (field.getKey().equals(ModelDeployment.CONNECT_TO)) {
+                    throw fail(where + ": litellm_params." + field.getKey() + " is reserved");
+                }
                 if (ROUTER_KEYS.contains(field.getKey())) {
                     number(litellm, field.getKey(), where + ": litellm_params");
                 } else if (!PROVIDER_KEYS.contains(field.getKey())) {

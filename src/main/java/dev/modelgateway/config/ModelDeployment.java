@@ -13,6 +13,12 @@ import dev.modelgateway.suggestions.SuggestionSettings;
 public record ModelDeployment(String alias, ModelIdentifier identifier, String family, Map<String, String> params,
         String id, SuggestionSettings suggestions) {
 
+    /**
+     * Internal param of a client-supplied endpoint: the IP address its host resolved to when it was checked; the call
+     * connects there (models.yaml cannot set it).
+     */
+    public static final String CONNECT_TO = "_gateway_connect_to";
+
     public ModelDeployment {
         params = Map.copyOf(params);
         id = id == null ? alias : id;

@@ -100,6 +100,9 @@ public final class UpstreamHttp {
     }
 
     /** An upstream answer read whole. */
+    /** A header the caller sets to name the IP address to connect to (never sent upstream). */
+    public static final String CONNECT_TO = "x-model-gateway-connect-to";
+
     public record Response(int status, String body, io.vertx.core.MultiMap headers) {
     }
 
@@ -194,7 +197,14 @@ public final class UpstreamHttp {
     private RequestOptions options(String url, Map<String, String> headers, long idleMillis) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setIdleTimeout(idleMillis);
-        headers.forEach(options::putHeader);
+        headers.forEach((name, value) -> {
+            if (name.equals(CONNECT_TO)) {
+                // connect to the address checked for this host; Host header and TLS SNI keep the name
+                options.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(options.getPort(), value));
+            } else {
+                options.putHeader(name, value);
+            }
+        });
         return options;
     }
 

@@ -60,6 +60,9 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json");
+        if (model.param(ModelDeployment.CONNECT_TO) != null) {
+            headers.put(UpstreamHttp.CONNECT_TO, model.param(ModelDeployment.CONNECT_TO));
+        }
         String key = model.param("api_key");
         if (key != null && !key.isBlank()) {
             headers.put("Authorization", "Bearer " + key);
