@@ -66,6 +66,22 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
         });
     }
 
+    /**
+     * A body sent as a form (curl -d without -H) is still the body: every endpoint reads JSON whatever the
+     * Content-Type says, as LiteLLM and the AI Gateway do. Vert.x keeps url-encoded bytes in the request body.
+     */
+    @Override
+    protected io.vertx.core.Future<Void> populateCamelMessage(RoutingContext ctx, Exchange exchange,
+            org.apache.camel.Message message) {
+        return super.populateCamelMessage(ctx, exchange, message).map(v -> {
+            if (message.getBody() == null && VertxPlatformHttpSupport.isFormUrlEncoded(ctx) && ctx.body() != null
+                    && ctx.body().buffer() != null) {
+                message.setBody(ctx.body().buffer());
+            }
+            return v;
+        });
+    }
+
     private void route(Exchange exchange, AsyncCallback callback) throws Exception {
         createUoW(exchange);
         try {
