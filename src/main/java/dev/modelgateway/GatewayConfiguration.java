@@ -34,6 +34,7 @@ import dev.modelgateway.api.TextToChatRequest;
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.emulator.Emulator;
+import dev.modelgateway.suggestions.SuggestionStats;
 import dev.modelgateway.http.AsyncHttpEngine;
 import dev.modelgateway.http.InFlightLimit;
 import dev.modelgateway.prompt.PromptRegistry;
@@ -106,7 +107,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         // one upstream connection per request in flight at most: a pool smaller than the limit would queue streams
         UpstreamHttp http = new UpstreamHttp(vertx, upstream, inFlight.max());
 
-        Endpoints endpoints = new Endpoints(resolver, currentPrompts);
+        SuggestionStats suggestionStats = new SuggestionStats();
+        bind(context, "suggestionStats", suggestionStats);
+        Endpoints endpoints = new Endpoints(resolver, currentPrompts, suggestionStats);
         bind(context, "currentModelCatalog", currentCatalog);
         bind(context, "currentPromptRegistry", currentPrompts);
         bind(context, "modelResolver", resolver);

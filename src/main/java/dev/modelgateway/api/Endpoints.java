@@ -28,6 +28,7 @@ import dev.modelgateway.provider.FimPrompt;
 import dev.modelgateway.provider.GenerationParams;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.reload.Current;
+import dev.modelgateway.suggestions.SuggestionStats;
 
 /**
  * The edge of each endpoint: validates the body once, resolves the model, and records a {@link RequestPlan}. One
@@ -42,11 +43,17 @@ public final class Endpoints {
 
     private final ModelResolver resolver;
     private final Current<PromptRegistry> prompts;
+    private final SuggestionStats suggestionStats;
 
     /** {@code prompts} is read once per request, so a prompt edit applies from the next one. */
     public Endpoints(ModelResolver resolver, Current<PromptRegistry> prompts) {
+        this(resolver, prompts, new SuggestionStats());
+    }
+
+    public Endpoints(ModelResolver resolver, Current<PromptRegistry> prompts, SuggestionStats suggestionStats) {
         this.resolver = resolver;
         this.prompts = prompts;
+        this.suggestionStats = suggestionStats;
     }
 
     /** POST /v2/code/completions (and /v2/completions). */
@@ -106,6 +113,9 @@ public final class Endpoints {
         }
         int version = r.promptVersion() == null ? 1 : r.promptVersion();
         String language = Languages.detect(file.fileName(), file.languageIdentifier());
+        // each deployment gets the code and context[] cut to its own token budget; completions are cleaned up
+        CodeSuggestionBudget budget = new CodeSuggestionBudget(suggestionStats, above, below,
+                CodeSuggestionBudget.entries(r.context()), language);
         boolean stream = Boolean.TRUE.equals(r.stream());
         Function<ModelDeployment, ModelRequest> builder = switch (version) {
             case 1 -> {
@@ -116,8 +126,10 @@ public final class Endpoints {
                 inputs.put("language", language);
                 inputs.put("file_name", file.fileName());
                 inputs.put("instruction", r.userInstruction() == null ? "" : r.userInstruction());
-                yield model -> rendered(registry, model, registry.resolve(promptId, model.family(), null), inputs,
-                        stream);
+                yield model -> {
+                    PromptDefinition def = registry.resolve(promptId, model.family(), null);
+                    return rendered(registry, model, def, budget.inputs(model, registry, def, inputs), stream);
+                };
             }
             case 2 -> {
                 JsonNode prompt = r.prompt();
@@ -135,7 +147,10 @@ public final class Endpoints {
         };
         List<ModelDeployment> candidates = resolver.forRequest(r.modelIdentifier(), r.modelName(), r.modelEndpoint(),
                 r.modelApiKey(), feature);
-        RequestPlan.start(exchange, candidates, builder, model -> Shapes.aiGateway(model, language), stream);
+        boolean completion = feature.equals("code_completions");
+        RequestPlan.start(exchange, candidates, builder, model -> completion && version == 1
+                ? budget.postProcessed(Shapes.aiGateway(model, language), model)
+                : Shapes.aiGateway(model, language), stream);
     }
 
     private void prompt(Exchange exchange) {
