@@ -55,6 +55,21 @@ import dev.modelgateway.router.DeploymentRouter;
 import dev.modelgateway.router.DeploymentState;
 import dev.modelgateway.router.InMemoryDeploymentState;
 import dev.modelgateway.router.RouterSteps;
+import dev.modelgateway.observe.AccessLog;
+import dev.modelgateway.observe.DeploymentStats;
+import dev.modelgateway.observe.Deployments;
+import dev.modelgateway.observe.GatewayMetrics;
+import dev.modelgateway.observe.ManagementEndpoints;
+import dev.modelgateway.observe.ModelCheck;
+import dev.modelgateway.observe.ModelsReadiness;
+import dev.modelgateway.observe.RequestObserver;
+import dev.modelgateway.observe.StatusPage;
+import dev.modelgateway.observe.StatusSection;
+import dev.modelgateway.observe.Tracing;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 
 /**
  * Builds the gateway's beans once, at start-up, from the settings (contract section 9): the catalogue and the prompt
@@ -153,6 +168,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
+        configureOperations(context, currentCatalog, currentPrompts);
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
@@ -170,6 +186,35 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         }
         return null;
+    }
+
+    /**
+     * The operations surface (contract section 10): the metrics registry Camel's micrometer-prometheus scrapes, the
+     * per-request observer the routes start with, traces when OTEL_EXPORTER_OTLP_ENDPOINT is set, /status, the model
+     * check and readiness.
+     */
+    private static void configureOperations(CamelContext context, Current<ModelCatalog> catalog,
+            Current<PromptRegistry> prompts) {
+        // one registry: the one camel-micrometer-prometheus made if it started first, else ours, which it then finds
+        PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            bind(context, MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        DeploymentStats stats = new DeploymentStats();
+        GatewayMetrics metrics = new GatewayMetrics(registry, stats);
+        catalog.get().groups().values().forEach(group -> group.forEach(d ->
+                metrics.deploymentState(d.alias(), Deployments.id(catalog.get(), d))));
+        boolean tracing = Tracing.install(context, System.getenv());
+        bind(context, "deploymentStats", stats);
+        bind(context, "gatewayMetrics", metrics);
+        bind(context, "observeRequest", new RequestObserver(catalog, metrics, stats, new AccessLog(), tracing));
+        ModelCheck check = new ModelCheck(context, catalog, prompts, stats);
+        bind(context, "modelCheck", check);
+        StatusPage page = new StatusPage(catalog, stats, () -> context.getRegistry().findByType(StatusSection.class));
+        context.getManagementStrategy().addEventNotifier(new ManagementEndpoints(context, page, check));
+        HealthCheckRegistry.get(context).register(new ModelsReadiness(catalog, stats));
     }
 
     /**

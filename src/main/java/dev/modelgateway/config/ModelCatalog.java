@@ -106,6 +106,11 @@ public final class ModelCatalog {
         return features.get(feature);
     }
 
+    /** The features map: feature (or prompt id) -> alias. */
+    public Map<String, String> features() {
+        return java.util.Collections.unmodifiableMap(features);
+    }
+
     public Map<String, List<ModelDeployment>> groups() {
         return groups;
     }

@@ -49,12 +49,15 @@ public final class ProviderCall extends AsyncProcessorSupport {
         ModelRequest request = exchange.getProperty(ExchangeKeys.MODEL_REQUEST, ModelRequest.class);
         HttpServerResponse http = exchange.getProperty(ExchangeKeys.HTTP_RESPONSE, HttpServerResponse.class);
         String name = request.model().provider();
+        CallEvents events = CallEvents.of(exchange);
+        events.attempt(request.model(), request);
         if (!request.stream() || http == null) {
             ModelRequest whole = request.stream() ? request.withStream(false) : request;
             withPromptTimeout(provider.complete(whole), whole).whenComplete((response, error) -> {
                 if (error != null) {
-                    exchange.setException(failure(plan, UpstreamErrors.unwrap(error, name)));
+                    exchange.setException(failed(events, plan, request, UpstreamErrors.unwrap(error, name)));
                 } else {
+                    events.answered(request.model(), request.model().servedName(), response.usage());
                     exchange.setProperty(ExchangeKeys.MODEL_RESPONSE, response);
                 }
                 callback.done(false);
@@ -72,19 +75,31 @@ public final class ProviderCall extends AsyncProcessorSupport {
             finish.run();
         });
         StreamListener guard = new StreamListener() {
+            private boolean first = true;
+
             @Override
             public void onText(String text) {
                 writer.onText(text);
+                firstByte();
             }
 
             @Override
             public void onToolCall(int index, String id, String name, String arguments) {
                 writer.onToolCall(index, id, name, arguments);
+                firstByte();
             }
 
             @Override
             public void onComplete(String finishReason, Usage usage) {
                 writer.onComplete(finishReason, usage);
+                events.answered(request.model(), request.model().servedName(), usage);
+            }
+
+            private void firstByte() {
+                if (first && writer.committed()) {
+                    first = false;
+                    events.firstByte();
+                }
             }
 
             @Override
@@ -95,9 +110,10 @@ public final class ProviderCall extends AsyncProcessorSupport {
             @Override
             public void onError(GatewayException error) {
                 if (writer.committed()) {
+                    events.failed(request.model(), error, false);
                     writer.onError(error);
                 } else {
-                    exchange.setException(failure(plan, error));
+                    exchange.setException(failed(events, plan, request, error));
                     finish.run();
                 }
             }
@@ -123,6 +139,14 @@ public final class ProviderCall extends AsyncProcessorSupport {
             seconds = Double.parseDouble(own);
         }
         return seconds == null ? call : call.orTimeout(Math.max(1, Math.round(seconds * 1000)), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reports the failure, as the fail-over or the final error it becomes. */
+    private static GatewayException failed(CallEvents events, RequestPlan plan, ModelRequest request,
+            GatewayException error) {
+        GatewayException outcome = failure(plan, error);
+        events.failed(request.model(), error, outcome instanceof FailoverException);
+        return outcome;
     }
 
     /** A transient failure with deployments left becomes a fail-over; anything else is final. */

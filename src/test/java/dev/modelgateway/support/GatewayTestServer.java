@@ -94,6 +94,17 @@ public final class GatewayTestServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** A path on the management port (camel.management.port: /observe/..., /status). */
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + context().resolvePropertyPlaceholders("{{camel.management.port}}")
+                + path);
+    }
+
+    public HttpResponse<String> management(String method, String path) {
+        return send(HttpRequest.newBuilder(managementUri(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
     public HttpResponse<String> post(String path, String json) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());

@@ -1,0 +1,66 @@
+package dev.modelgateway.observe;
+
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JSON line per request on the logger {@value #LOGGER} (contract section 10). Only ids, names from models.yaml,
+ * numbers and the request path: never prompt or completion text, never a header value other than the request id.
+ */
+public final class AccessLog {
+
+    public static final String LOGGER = "model-gateway.access";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final int MAX_PATH = 256;
+
+    void write(RequestObservation o, int status, long durationNanos, long ttftNanos) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder(320);
+        sb.append("{\"ts\":\"").append(Instant.ofEpochMilli(o.startMillis)).append('"');
+        string(sb, "request_id", o.requestId);
+        string(sb, "api", o.api);
+        string(sb, "path", o.path == null ? null
+                : o.path.length() > MAX_PATH ? o.path.substring(0, MAX_PATH) : o.path);
+        string(sb, "model", o.model.isEmpty() ? null : o.model);
+        string(sb, "provider", o.provider.isEmpty() ? null : o.provider);
+        string(sb, "deployment", o.deployment.isEmpty() ? null : o.deployment);
+        sb.append(",\"status\":").append(status);
+        sb.append(",\"duration_ms\":").append(millis(durationNanos));
+        sb.append(",\"ttft_ms\":").append(ttftNanos < 0 ? "null" : millis(ttftNanos));
+        sb.append(",\"input_tokens\":").append(o.usageReported ? String.valueOf(o.inputTokens) : "null");
+        sb.append(",\"output_tokens\":").append(o.usageReported ? String.valueOf(o.outputTokens) : "null");
+        sb.append(",\"attempts\":").append(o.attempts);
+        string(sb, "fallback_from", o.fallbackFrom());
+        sb.append('}');
+        LOG.info(sb.toString());
+    }
+
+    private static String millis(long nanos) {
+        long tenths = nanos / 100_000;
+        return (tenths / 10) + "." + (tenths % 10);
+    }
+
+    private static void string(StringBuilder sb, String key, String value) {
+        sb.append(",\"").append(key).append("\":");
+        if (value == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
+    }
+}
