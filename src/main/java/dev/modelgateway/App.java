@@ -1,6 +1,11 @@
 package dev.modelgateway;
 
+import java.util.List;
+import java.util.Map;
+
 import org.apache.camel.main.Main;
+
+import dev.modelgateway.observe.ConfigCheck;
 
 /** Starts the gateway from the working directory: ./application.properties, ./models.yaml, ./routes, ./prompts. */
 public final class App {
@@ -9,10 +14,11 @@ public final class App {
     }
 
     public static void main(String[] args) {
-        Main main = new Main(App.class);
-        String settings = System.getenv().getOrDefault("GATEWAY_CONFIG", "application.properties");
-        main.setPropertyPlaceholderLocations(
-                "file:" + settings + ";optional=true,classpath:gateway-defaults.properties");
+        if (args.length > 0 && "check".equals(args[0])) {
+            // like nginx -t: validate the files, start nothing (check --models starts the gateway on ephemeral ports)
+            System.exit(ConfigCheck.check(List.of(args), App::gateway, System.out));
+        }
+        Main main = gateway(Map.of());
         int code;
         try {
             code = main.run(args);
@@ -23,6 +29,22 @@ public final class App {
         }
         // Vert.x and broker threads must not keep a gateway that failed (or finished) alive
         System.exit(code);
+    }
+
+    /** The gateway's Main: ./application.properties over the built-in defaults, these settings over both. */
+    static Main gateway(Map<String, String> overrides) {
+        Main main = new Main(App.class);
+        String settings = System.getenv().getOrDefault("GATEWAY_CONFIG", "application.properties");
+        main.setPropertyPlaceholderLocations(
+                "file:" + settings + ";optional=true,classpath:gateway-defaults.properties");
+        if (!overrides.isEmpty()) {
+            main.setOverrideProperties(new java.util.Properties() {
+                {
+                    putAll(overrides);
+                }
+            });
+        }
+        return main;
     }
 
     private static String rootMessage(Throwable e) {

@@ -203,6 +203,17 @@ public final class PromptRegistry {
                 }
                 try {
                     templates.put(key, parser.parse(e.getValue().asText()));
+                    // Jinjava's parser records syntax errors instead of throwing them
+                    parser.getErrorsCopy().stream()
+                            .filter(err -> err.getSeverity() == com.hubspot.jinjava.interpret.TemplateError
+                                    .ErrorType.FATAL)
+                            .findFirst().ifPresent(err -> {
+                                throw new PromptRegistryException(where + ": prompt_template." + key
+                                        + " does not parse (template line " + err.getLineno() + "): "
+                                        + err.getMessage());
+                            });
+                } catch (PromptRegistryException ex) {
+                    throw ex;
                 } catch (RuntimeException ex) {
                     throw new PromptRegistryException(where + ": prompt_template." + key + " does not parse: "
                             + ex.getMessage());
