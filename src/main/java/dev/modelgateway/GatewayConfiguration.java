@@ -168,7 +168,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
-        configureOperations(context, currentCatalog, currentPrompts);
+        configureOperations(context, currentCatalog, currentPrompts, state);
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
@@ -194,7 +194,7 @@ public class GatewayConfiguration implements CamelConfiguration {
      * check and readiness.
      */
     private static void configureOperations(CamelContext context, Current<ModelCatalog> catalog,
-            Current<PromptRegistry> prompts) {
+            Current<PromptRegistry> prompts, DeploymentState router) {
         // one registry: the one camel-micrometer-prometheus made if it started first, else ours, which it then finds
         PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(
                 MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
@@ -203,6 +203,13 @@ public class GatewayConfiguration implements CamelConfiguration {
             bind(context, MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
         DeploymentStats stats = new DeploymentStats();
+        // the router's cooldowns and rate limits first; the deployment's own last outcomes (and checks) otherwise
+        stats.stateSource(id -> {
+            ModelDeployment d = Deployments.byId(catalog.get(), id);
+            DeploymentState.Health h = router.health(id, d == null ? null : d.rpm(), d == null ? null : d.tpm(),
+                    System.currentTimeMillis());
+            return h == DeploymentState.Health.OK ? null : h.name().toLowerCase(java.util.Locale.ROOT);
+        });
         GatewayMetrics metrics = new GatewayMetrics(registry, stats);
         catalog.get().groups().values().forEach(group -> group.forEach(d ->
                 metrics.deploymentState(d.alias(), Deployments.id(catalog.get(), d))));

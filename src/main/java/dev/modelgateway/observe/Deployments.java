@@ -7,7 +7,7 @@ import dev.modelgateway.config.ModelDeployment;
 
 /**
  * Names a deployment for metrics, logs and /status with values from models.yaml only (bounded label values): the
- * alias, and the deployment id {@code <model_name>#<index in its group>}. A model a client named with its own endpoint
+ * alias, and the deployment id ({@code model_info.id}, default {@code <model_name>#<index>}). A model a client named with its own endpoint
  * (custom models) is {@value #CUSTOM}, never the client's string.
  */
 public final class Deployments {
@@ -17,17 +17,29 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** The deployment's id, or {@value #CUSTOM} when it is not an entry of this catalogue. */
+    /** The deployment's id ({@code model_info.id}), or {@value #CUSTOM} when it is not an entry of this catalogue. */
     public static String id(ModelCatalog catalog, ModelDeployment deployment) {
         List<ModelDeployment> group = catalog.group(deployment.alias());
         if (group != null) {
-            for (int i = 0; i < group.size(); i++) {
-                if (group.get(i) == deployment) {
-                    return deployment.alias() + "#" + i;
+            for (ModelDeployment d : group) {
+                if (d == deployment || d.equals(deployment)) {
+                    return deployment.id();
                 }
             }
         }
         return CUSTOM;
+    }
+
+    /** The catalogue's deployment with this id, or null. */
+    public static ModelDeployment byId(ModelCatalog catalog, String id) {
+        for (List<ModelDeployment> group : catalog.groups().values()) {
+            for (ModelDeployment d : group) {
+                if (d.id().equals(id)) {
+                    return d;
+                }
+            }
+        }
+        return null;
     }
 
     /** The alias as a label: the catalogue's alias, or {@value #CUSTOM}. */
