@@ -10,9 +10,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
+import org.slf4j.LoggerFactory;
 
 import dev.modelgateway.api.FailoverException;
 import dev.modelgateway.api.GatewayException;
+import dev.modelgateway.api.NextDeployment;
 import dev.modelgateway.api.RequestPlan;
 import dev.modelgateway.api.Shapes;
 import dev.modelgateway.config.ModelCatalog;
@@ -24,8 +26,8 @@ import dev.modelgateway.provider.ModelRequest;
 
 /**
  * The model check (contract section 10, GitLab's "Test connection"): the {@code model_configuration/check} prompt is
- * sent to every deployment of a group through the same route and provider code as a request (direct:call-model), one
- * deployment at a time each, all deployments at once. Its results feed /status and the deployment's state.
+ * sent to every deployment of a group through the same provider routes and code as a request (direct:call-provider),
+ * all deployments at once. Its results feed /status and the deployment's state.
  */
 public final class ModelCheck {
 
@@ -87,7 +89,10 @@ public final class ModelCheck {
                     : ModelRequest.chat(d, p.messages(), p.params(), false);
             Exchange exchange = new DefaultExchange(context);
             RequestPlan.start(exchange, List.of(d), model -> request, model -> Shapes.promptText(), false);
-            sent = producer().asyncSend("direct:call-model", exchange).orTimeout(LIMIT_SECONDS, TimeUnit.SECONDS);
+            // past the router (a check tries a cooling-down deployment too, and takes nothing of its rpm), into the
+            // same provider choice and provider code as a request
+            new NextDeployment().process(exchange);
+            sent = producer().asyncSend("direct:call-provider", exchange).orTimeout(LIMIT_SECONDS, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -137,6 +142,7 @@ public final class ModelCheck {
         if (t instanceof java.util.concurrent.TimeoutException) {
             return new GatewayException(504, "timeout", "no answer within " + LIMIT_SECONDS + " s");
         }
+        LoggerFactory.getLogger(ModelCheck.class).warn("model check failed inside the gateway", caught);
         return new GatewayException(500, "internal_error", "the check failed inside the gateway; see its log");
     }
 }

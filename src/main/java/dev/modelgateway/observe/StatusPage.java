@@ -19,6 +19,8 @@ import dev.modelgateway.config.ModelDeployment;
 public final class StatusPage {
 
     static final int REFRESH_SECONDS = 10;
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private final Supplier<ModelCatalog> catalog;
     private final DeploymentStats stats;
@@ -40,7 +42,7 @@ public final class StatusPage {
                 .append("<title>model-gateway status</title><style>").append(CSS).append("</style></head><body>")
                 .append("<h1>model-gateway</h1><p class=\"sub\">Deployments over the last ")
                 .append(DeploymentStats.MINUTES).append(" minutes &middot; rendered ")
-                .append(esc(Instant.now().toString())).append(" &middot; refreshes every ").append(REFRESH_SECONDS)
+                .append(esc(TIME.format(Instant.now()))).append(" &middot; refreshes every ").append(REFRESH_SECONDS)
                 .append(" s</p>");
         h.append("<table id=\"deployments\"><thead><tr><th>model</th><th>deployment</th><th>provider</th>")
                 .append("<th>served name</th><th>where</th><th>state</th><th>last check</th><th>requests</th>")
@@ -89,7 +91,7 @@ public final class StatusPage {
             h.append("<span class=\"sub\">never</span>");
         } else {
             h.append(check.ok() ? "<span class=\"okt\">ok</span>" : "<span class=\"badt\">failed</span>")
-                    .append(" <span class=\"sub\">").append(esc(Instant.ofEpochMilli(check.atMillis()).toString()))
+                    .append(" <span class=\"sub\">").append(esc(TIME.format(Instant.ofEpochMilli(check.atMillis()))))
                     .append(", ").append(check.latencyMs()).append(" ms</span>");
             if (!check.ok()) {
                 h.append("<div class=\"err\">").append(check.status()).append(": ")

@@ -319,6 +319,12 @@ class ObservedRequestsTest {
     }
 
     @Test
+    void withoutOtelExporterOtlpEndpointNoTracerIsInstalled() {
+        assertThat(gateway.context().hasService(org.apache.camel.telemetry.Tracer.class)).isNull();
+        assertThat(gateway.context().getRegistry().findByType(io.opentelemetry.api.trace.Tracer.class)).isEmpty();
+    }
+
+    @Test
     void anIncomingRequestIdIsKeptOnlyWhenItIsPlain() {
         assertThat(RequestObserver.requestId("abc-123_x.y:z")).isEqualTo("abc-123_x.y:z");
         assertThat(RequestObserver.requestId("bad\"id\n{")).isNotEqualTo("bad\"id\n{").hasSize(36);

@@ -41,6 +41,17 @@ public final class GatewayTestServer implements AutoCloseable {
 
     /** As {@link #start(String, Map)}, on a given API port. */
     public static GatewayTestServer start(String modelsYaml, Map<String, String> settings, int port) {
+        return start(modelsYaml, settings, port, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with beans bound in the registry before the gateway configures itself. */
+    public static GatewayTestServer startWithBeans(String modelsYaml, Map<String, String> settings,
+            Map<String, Object> beans) {
+        return start(modelsYaml, settings, freePort(), beans);
+    }
+
+    private static GatewayTestServer start(String modelsYaml, Map<String, String> settings, int port,
+            Map<String, Object> beans) {
         try {
             Path models = Files.createTempFile("models-", ".yaml");
             Files.writeString(models, modelsYaml);
@@ -63,6 +74,7 @@ public final class GatewayTestServer implements AutoCloseable {
             main.setPropertyPlaceholderLocations(
                     "file:application.properties;optional=true,classpath:gateway-defaults.properties");
             main.setOverrideProperties(overrides);
+            beans.forEach(main::bind);
             main.start();
             return new GatewayTestServer(main, port);
         } catch (IOException e) {
