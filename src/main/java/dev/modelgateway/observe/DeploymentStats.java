@@ -104,10 +104,17 @@ public final class DeploymentStats {
         return e.lastFailureStatus == 429 ? RATE_LIMITED : FAILING;
     }
 
-    /** Usable = may serve a request now. */
+    /**
+     * Usable = may serve a request now: not cooling down (the router's judgement of failed requests), and not failing
+     * its last model check with nothing served since. One failed request alone does not make it unusable.
+     */
     public boolean usable(String id) {
-        String s = state(id);
-        return !FAILING.equals(s) && !COOLING_DOWN.equals(s);
+        if (COOLING_DOWN.equals(state(id))) {
+            return false;
+        }
+        Entry e = entries.get(id);
+        Check c = e == null ? null : e.lastCheck;
+        return c == null || c.ok() || e.lastOkAt > c.atMillis();
     }
 
     public Summary summary(String id) {

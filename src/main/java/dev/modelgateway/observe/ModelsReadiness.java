@@ -13,7 +13,7 @@ import dev.modelgateway.config.ModelDeployment;
 
 /**
  * Readiness (contract section 10): DOWN, naming the feature and model, while a model mapped to a feature in models.yaml
- * has no usable deployment (all failing or cooling down).
+ * has no usable deployment (cooling down, or failing its last model check).
  */
 public final class ModelsReadiness extends AbstractHealthCheck {
 
