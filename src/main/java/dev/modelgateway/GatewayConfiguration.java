@@ -118,9 +118,12 @@ public class GatewayConfiguration implements CamelConfiguration {
                 duration(prop(props, "gateway.upstream.initial-backoff", "500ms")),
                 duration(prop(props, "gateway.upstream.max-backoff", "8s")),
                 duration(prop(props, "gateway.upstream.timeout", "600s")),
-                duration(prop(props, "gateway.upstream.first-token-timeout", "60s")));
+                duration(prop(props, "gateway.upstream.first-token-timeout", "60s")),
+                Long.parseLong(prop(props, "gateway.upstream.max-response-bytes", "16777216")),
+                Integer.parseInt(prop(props, "gateway.upstream.max-event-bytes", "4194304")));
         // one upstream connection per request in flight at most: a pool smaller than the limit would queue streams
         UpstreamHttp http = new UpstreamHttp(vertx, upstream, inFlight.max());
+        Duration idleWrite = duration(prop(props, "gateway.http.idle-write-timeout", "60s"));
 
         SuggestionStats suggestionStats = new SuggestionStats();
         bind(context, "suggestionStats", suggestionStats);
@@ -149,10 +152,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "bearerAuth", new BearerAuth(tokens));
         bind(context, "writeResponse", new ResponseWriter());
         bind(context, "errorResponse", new ErrorResponder());
-        bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
-        bind(context, "vertexCall", new ProviderCall(new VertexProvider(http)));
-        bind(context, "bedrockCall", new ProviderCall(new BedrockProvider(context, http.alpn())));
-        bind(context, "azureCall", new ProviderCall(new AzureProvider(http)));
+        bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http), vertx, upstream,
+                idleWrite));
+        bind(context, "vertexCall", new ProviderCall(new VertexProvider(http), vertx, upstream, idleWrite));
+        bind(context, "bedrockCall", new ProviderCall(new BedrockProvider(context, http.alpn()), vertx, upstream,
+                idleWrite));
+        bind(context, "azureCall", new ProviderCall(new AzureProvider(http), vertx, upstream, idleWrite));
 
         if (Boolean.parseBoolean(prop(props, "gateway.emulator.enabled", "false"))) {
             Emulator emulator = new Emulator(vertx, prop(props, "gateway.emulator.host", "127.0.0.1"),

@@ -50,8 +50,11 @@ public class GatewayException extends RuntimeException {
         return retryAfter;
     }
 
-    /** Whether a retry or a fail-over to another deployment may succeed (provider.md section 6). */
+    /**
+     * Whether a fail-over to another deployment (or a queue redelivery) may succeed (provider.md section 6). Not a
+     * 502 for an answer that turned out bad: the model ran, and another run would bill again.
+     */
     public boolean isTransient() {
-        return status == 429 || status == 503 || status == 504 || status == 502 && type.equals("upstream_error");
+        return status == 429 || status == 503 || status == 504;
     }
 }

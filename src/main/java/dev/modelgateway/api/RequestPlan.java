@@ -36,12 +36,15 @@ public final class RequestPlan {
         this.stream = stream;
     }
 
-    /** Records the plan on the exchange; a stream is written to the HTTP response when there is one. */
+    /**
+     * Records the plan on the exchange, with the HTTP response when there is one: a stream is written to it, and its
+     * connection is watched so that a client that leaves cancels the upstream call.
+     */
     public static void start(Exchange exchange, List<ModelDeployment> candidates,
             Function<ModelDeployment, ModelRequest> builder, Function<ModelDeployment, ResponseShape> shape,
             boolean stream) {
         exchange.setProperty(PROPERTY, new RequestPlan(candidates, builder, shape, stream));
-        if (stream && exchange.getIn() instanceof HttpMessage http) {
+        if (exchange.getIn() instanceof HttpMessage http) {
             exchange.setProperty(ExchangeKeys.HTTP_RESPONSE, http.getResponse());
         }
     }

@@ -6,10 +6,11 @@ import dev.modelgateway.config.ModelDeployment;
 
 /**
  * What a provider is asked to do, independent of any wire format: either a conversation ({@code messages}) or a
- * fill-in-the-middle completion ({@code fim}), never both.
+ * fill-in-the-middle completion ({@code fim}), never both. {@code call} is the request's cancellation signal
+ * ({@link UpstreamCall}): every attempt made for it registers what it holds there.
  */
 public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, FimPrompt fim,
-        GenerationParams params, boolean stream, Double timeoutSeconds, ChatOptions options) {
+        GenerationParams params, boolean stream, Double timeoutSeconds, ChatOptions options, UpstreamCall call) {
 
     public ModelRequest {
         if ((messages == null) == (fim == null)) {
@@ -18,6 +19,12 @@ public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, Fi
         messages = messages == null ? null : List.copyOf(messages);
         params = params == null ? GenerationParams.DEFAULTS : params;
         options = options == null ? ChatOptions.NONE : options;
+        call = call == null ? UpstreamCall.detached() : call;
+    }
+
+    public ModelRequest(ModelDeployment model, List<ChatMessage> messages, FimPrompt fim, GenerationParams params,
+            boolean stream, Double timeoutSeconds, ChatOptions options) {
+        this(model, messages, fim, params, stream, timeoutSeconds, options, null);
     }
 
     public ModelRequest(ModelDeployment model, List<ChatMessage> messages, FimPrompt fim, GenerationParams params,
@@ -39,26 +46,31 @@ public record ModelRequest(ModelDeployment model, List<ChatMessage> messages, Fi
     }
 
     public ModelRequest withStream(boolean streamed) {
-        return new ModelRequest(model, messages, fim, params, streamed, timeoutSeconds, options);
+        return new ModelRequest(model, messages, fim, params, streamed, timeoutSeconds, options, call);
     }
 
     public ModelRequest withModel(ModelDeployment other) {
-        return new ModelRequest(other, messages, fim, params, stream, timeoutSeconds, options);
+        return new ModelRequest(other, messages, fim, params, stream, timeoutSeconds, options, call);
     }
 
     /** The same request with tools, a response format or other OpenAI fields (see {@link ChatOptions}). */
     public ModelRequest withOptions(ChatOptions chatOptions) {
-        return new ModelRequest(model, messages, fim, params, stream, timeoutSeconds, chatOptions);
+        return new ModelRequest(model, messages, fim, params, stream, timeoutSeconds, chatOptions, call);
+    }
+
+    /** The same request under another cancellation signal (ProviderCall gives each request its own). */
+    public ModelRequest withCall(UpstreamCall signal) {
+        return new ModelRequest(model, messages, fim, params, stream, timeoutSeconds, options, signal);
     }
 
     /** This request as a conversation of these turns (a fill-in-the-middle request for a chat-only API). */
     public ModelRequest asChat(List<ChatMessage> turns) {
-        return new ModelRequest(model, turns, null, params, stream, timeoutSeconds, options);
+        return new ModelRequest(model, turns, null, params, stream, timeoutSeconds, options, call);
     }
 
     /** The same conversation with other turns (a provider's mapping may drop or reshape some). */
     public ModelRequest withMessages(List<ChatMessage> turns) {
-        return new ModelRequest(model, turns, fim, params, stream, timeoutSeconds, options);
+        return new ModelRequest(model, turns, fim, params, stream, timeoutSeconds, options, call);
     }
 
     /** The system turns joined, for APIs that take the system prompt apart from the conversation. */

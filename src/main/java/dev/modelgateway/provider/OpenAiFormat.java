@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.stream.SseEvents;
@@ -212,11 +211,11 @@ public final class OpenAiFormat {
      * Relays an SSE stream of chunks: text from {@code delta.content} (chat) or {@code text} (completions); chunks
      * without choices (Azure's prompt_filter_results, the usage chunk) carry no text; an {@code error} object ends it.
      */
-    public static void relay(String provider, HttpClientResponse response, StreamListener listener) {
+    public static void relay(String provider, UpstreamStream response, StreamListener listener) {
         AtomicReference<String> finish = new AtomicReference<>();
         AtomicReference<Usage> usage = new AtomicReference<>(Usage.NONE);
         AtomicReference<Boolean> ended = new AtomicReference<>(false);
-        SseEvents.decode(response, listener, event -> {
+        SseEvents.decode(response, response.maxEventBytes(), listener, event -> {
             if (ended.get()) {
                 return;
             }
@@ -231,11 +230,13 @@ public final class OpenAiFormat {
                 chunk = JSON.readTree(data);
             } catch (Exception e) {
                 ended.set(true);
+                response.abort();
                 listener.onError(UpstreamErrors.garbage(provider, "a stream chunk is not JSON"));
                 return;
             }
             if (chunk.has("error")) {
                 ended.set(true);
+                response.abort();
                 listener.onError(new GatewayException(502, "upstream_error", provider + " failed mid-stream: "
                         + UpstreamErrors.reason(chunk.toString())));
                 return;
@@ -273,6 +274,6 @@ public final class OpenAiFormat {
                 ended.set(true);
                 listener.onError(UpstreamErrors.unwrap(error, provider));
             }
-        });
+        }, response::abort);
     }
 }

@@ -1,13 +1,17 @@
 package dev.modelgateway.provider;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 
 import dev.modelgateway.api.ExchangeKeys;
@@ -23,13 +27,31 @@ import dev.modelgateway.stream.StreamListener;
  * is written live to the client's HTTP response and the exchange completes when it ends. A failure before the first
  * byte fails the exchange (so the client gets a proper error status, or the next deployment of the group is tried);
  * after it, the stream ends with an error event.
+ *
+ * <p>Each request gets one {@link UpstreamCall} (kept across fail-over), cancelled by the whole-call deadline (the
+ * request's timeout, a prompt's params.timeout if shorter), by a client that leaves or stops reading; cancelled, it
+ * resets the upstream, ends retries and fail-over and answers at once (a 504, the stream's end, or nothing for a
+ * client that has gone).
  */
 public final class ProviderCall extends AsyncProcessorSupport {
 
-    private final ModelProvider provider;
+    /** The request's {@link UpstreamCall}, on the exchange. */
+    public static final String UPSTREAM_CALL = "gatewayUpstreamCall";
+    /** Set when the client left: there is no one to answer, so nothing is written. */
+    public static final String CLIENT_GONE = "gatewayClientGone";
 
-    public ProviderCall(ModelProvider provider) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderCall.class);
+
+    private final ModelProvider provider;
+    private final Vertx vertx;
+    private final UpstreamSettings settings;
+    private final Duration idleWrite;
+
+    public ProviderCall(ModelProvider provider, Vertx vertx, UpstreamSettings settings, Duration idleWrite) {
         this.provider = provider;
+        this.vertx = vertx;
+        this.settings = settings;
+        this.idleWrite = idleWrite;
     }
 
     @Override
@@ -46,16 +68,29 @@ public final class ProviderCall extends AsyncProcessorSupport {
 
     private boolean call(Exchange exchange, AsyncCallback callback) {
         RequestPlan plan = RequestPlan.of(exchange);
-        ModelRequest request = exchange.getProperty(ExchangeKeys.MODEL_REQUEST, ModelRequest.class);
         HttpServerResponse http = exchange.getProperty(ExchangeKeys.HTTP_RESPONSE, HttpServerResponse.class);
-        String name = request.model().provider();
+        ModelRequest planned = exchange.getProperty(ExchangeKeys.MODEL_REQUEST, ModelRequest.class);
+        String name = planned.model().provider();
+        UpstreamCall signal = signal(exchange, planned, http, name);
+        ModelRequest request = planned.withCall(signal);
         CallEvents events = CallEvents.of(exchange);
         events.attempt(request.model(), request);
+        AtomicBoolean done = new AtomicBoolean();
         if (!request.stream() || http == null) {
             ModelRequest whole = request.stream() ? request.withStream(false) : request;
-            withPromptTimeout(provider.complete(whole), whole).whenComplete((response, error) -> {
+            CompletableFuture<ModelResponse> outcome = new CompletableFuture<>();
+            Runnable unhook = signal.onCancel(outcome::completeExceptionally);
+            provider.complete(whole).whenComplete((response, error) -> {
                 if (error != null) {
-                    exchange.setException(failed(events, plan, request, UpstreamErrors.unwrap(error, name)));
+                    outcome.completeExceptionally(error);
+                } else {
+                    outcome.complete(response);
+                }
+            });
+            outcome.whenComplete((response, error) -> {
+                unhook.run();
+                if (error != null) {
+                    exchange.setException(failed(events, plan, request, UpstreamErrors.unwrap(error, name), signal));
                 } else {
                     events.answered(request.model(), request.model().servedName(), response.usage());
                     exchange.setProperty(ExchangeKeys.MODEL_RESPONSE, response);
@@ -64,15 +99,18 @@ public final class ProviderCall extends AsyncProcessorSupport {
             });
             return false;
         }
-        AtomicBoolean done = new AtomicBoolean();
         Runnable finish = () -> {
             if (done.compareAndSet(false, true)) {
                 callback.done(false);
             }
         };
-        HttpStreamWriter writer = new HttpStreamWriter(http, plan.shape().streamFormat(), () -> {
+        HttpStreamWriter writer = new HttpStreamWriter(vertx, http, plan.shape().streamFormat(), idleWrite, () -> {
             exchange.setProperty(ResponseWriter.STREAMED, true);
             finish.run();
+        }, () -> {
+            LOG.debug("{}: the client read nothing for {}; disconnected, upstream call cancelled",
+                    exchange.getProperty(ExchangeKeys.IDENTIFIER, "-", String.class), idleWrite);
+            signal.cancel(new GatewayException(499, "client_closed_request", "the client stopped reading"));
         });
         StreamListener guard = new StreamListener() {
             private boolean first = true;
@@ -81,6 +119,13 @@ public final class ProviderCall extends AsyncProcessorSupport {
             public void onText(String text) {
                 writer.onText(text);
                 firstByte();
+            }
+
+            private void firstByte() {
+                if (first && writer.committed()) {
+                    first = false;
+                    events.firstByte();
+                }
             }
 
             @Override
@@ -95,16 +140,19 @@ public final class ProviderCall extends AsyncProcessorSupport {
                 events.answered(request.model(), request.model().servedName(), usage);
             }
 
-            private void firstByte() {
-                if (first && writer.committed()) {
-                    first = false;
-                    events.firstByte();
-                }
+            @Override
+            public boolean isCancelled() {
+                return writer.isCancelled() || signal.isCancelled();
             }
 
             @Override
-            public boolean isCancelled() {
-                return writer.isCancelled();
+            public boolean writeQueueFull() {
+                return writer.writeQueueFull();
+            }
+
+            @Override
+            public void onDrain(Runnable resume) {
+                writer.onDrain(resume);
             }
 
             @Override
@@ -112,45 +160,82 @@ public final class ProviderCall extends AsyncProcessorSupport {
                 if (writer.committed()) {
                     events.failed(request.model(), error, false);
                     writer.onError(error);
-                } else {
-                    exchange.setException(failed(events, plan, request, error));
-                    finish.run();
+                } else if (done.compareAndSet(false, true)) {
+                    exchange.setException(failed(events, plan, request, error, signal));
+                    callback.done(false);
                 }
             }
         };
-        withPromptTimeout(provider.stream(request, guard), request).whenComplete((ok, error) -> {
+        // a deadline ends the stream even when the provider does not notice; a client that left ends it quietly
+        Runnable unhook = signal.onCancel(why -> {
+            if (UpstreamCall.isClientGone(why)) {
+                writer.clientGone();
+            } else {
+                guard.onError(why);
+            }
+        });
+        provider.stream(request, guard).whenComplete((ok, error) -> {
             if (error != null) {
                 guard.onError(UpstreamErrors.unwrap(error, name));
+            }
+        });
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange ignored) {
+                unhook.run();
             }
         });
         return false;
     }
 
     /**
-     * A prompt definition's {@code params.timeout} bounds the call (for a stream: until the upstream accepted it),
-     * on top of gateway.upstream.timeout; past it the client gets a 504.
+     * The request's cancellation signal, made by its first call: the whole-call deadline is armed, and the client's
+     * connection watched; both are let go when the exchange completes.
      */
-    private static <T> CompletableFuture<T> withPromptTimeout(CompletableFuture<T> call, ModelRequest request) {
-        Double seconds = request.timeoutSeconds();
-        // the deployment's own LiteLLM timeout (or stream_timeout for a stream), when it is shorter
-        String own = request.model().param(request.stream() ? "stream_timeout" : "timeout",
-                request.model().param("timeout"));
-        if (own != null && (seconds == null || Double.parseDouble(own) < seconds)) {
-            seconds = Double.parseDouble(own);
+    private UpstreamCall signal(Exchange exchange, ModelRequest request, HttpServerResponse http, String name) {
+        UpstreamCall existing = exchange.getProperty(UPSTREAM_CALL, UpstreamCall.class);
+        if (existing != null) {
+            return existing;
         }
-        return seconds == null ? call : call.orTimeout(Math.max(1, Math.round(seconds * 1000)), TimeUnit.MILLISECONDS);
+        UpstreamCall signal = new UpstreamCall();
+        exchange.setProperty(UPSTREAM_CALL, signal);
+        Duration deadline = settings.limits(request).timeout();
+        long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> signal.cancel(UpstreamErrors.timeout(name)));
+        if (http != null) {
+            http.closeHandler(v -> {
+                if (signal.cancel(UpstreamCall.clientGone())) {
+                    exchange.setProperty(CLIENT_GONE, true);
+                    LOG.debug("{}: the client left; upstream call cancelled",
+                            exchange.getProperty(ExchangeKeys.IDENTIFIER, "-", String.class));
+                }
+            });
+            if (http.closed() && signal.cancel(UpstreamCall.clientGone())) {
+                exchange.setProperty(CLIENT_GONE, true);
+            }
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange ignored) {
+                vertx.cancelTimer(timer);
+                signal.release();
+            }
+        });
+        return signal;
     }
 
     /** Reports the failure, as the fail-over or the final error it becomes. */
     private static GatewayException failed(CallEvents events, RequestPlan plan, ModelRequest request,
-            GatewayException error) {
-        GatewayException outcome = failure(plan, error);
+            GatewayException error, UpstreamCall signal) {
+        GatewayException outcome = failure(plan, error, signal);
         events.failed(request.model(), error, outcome instanceof FailoverException);
         return outcome;
     }
 
-    /** A transient failure with deployments left becomes a fail-over; anything else is final. */
-    private static GatewayException failure(RequestPlan plan, GatewayException error) {
+    /** A transient failure with deployments left becomes a fail-over, unless the request was cancelled. */
+    private static GatewayException failure(RequestPlan plan, GatewayException error, UpstreamCall signal) {
+        if (signal.isCancelled()) {
+            return signal.reason();
+        }
         return error.isTransient() && plan.hasFallback() ? new FailoverException(error) : error;
     }
 }

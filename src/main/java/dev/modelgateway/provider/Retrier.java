@@ -2,6 +2,7 @@ package dev.modelgateway.provider;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.vertx.core.Vertx;
@@ -9,8 +10,10 @@ import io.vertx.core.Vertx;
 import dev.modelgateway.api.GatewayException;
 
 /**
- * Retries an upstream call on 429 and 5xx with exponential backoff and full jitter, honouring a short Retry-After;
- * never on 4xx. Waiting is a Vert.x timer: no thread sleeps.
+ * Retries an upstream call that was not answered (a connection failure, 429, a 5xx before any body) with exponential
+ * backoff and full jitter, honouring a short Retry-After; never a 4xx, a timeout of ours, or an answer whose body
+ * turned out bad (the model ran: a retry would run and bill it again). A cancelled request is not tried again, and a
+ * backoff in progress ends at once. Waiting is a Vert.x timer: no thread sleeps.
  */
 public final class Retrier {
 
@@ -22,13 +25,29 @@ public final class Retrier {
         this.settings = settings;
     }
 
+    /** With the default number of retries and no cancellation signal. */
     public <T> CompletableFuture<T> call(String provider, Supplier<CompletableFuture<T>> attempt) {
+        return call(provider, UpstreamCall.detached(), settings.maxRetries(), attempt);
+    }
+
+    /** With the request's own limits ({@link UpstreamSettings#limits}) and its cancellation signal. */
+    public <T> CompletableFuture<T> call(String provider, ModelRequest request, Supplier<CompletableFuture<T>> attempt) {
+        return call(provider, request.call(), settings.limits(request).maxRetries(), attempt);
+    }
+
+    public <T> CompletableFuture<T> call(String provider, UpstreamCall signal, int maxRetries,
+            Supplier<CompletableFuture<T>> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        run(provider, attempt, 0, result);
+        run(provider, signal, maxRetries, attempt, 0, result);
         return result;
     }
 
-    private <T> void run(String provider, Supplier<CompletableFuture<T>> attempt, int tried, CompletableFuture<T> result) {
+    private <T> void run(String provider, UpstreamCall signal, int maxRetries, Supplier<CompletableFuture<T>> attempt,
+            int tried, CompletableFuture<T> result) {
+        if (signal.isCancelled()) {
+            result.completeExceptionally(signal.reason());
+            return;
+        }
         CompletableFuture<T> future;
         try {
             future = attempt.get();
@@ -41,13 +60,24 @@ public final class Retrier {
                 result.complete(value);
                 return;
             }
-            GatewayException failure = UpstreamErrors.unwrap(error, provider);
-            long delay = tried < settings.maxRetries() && failure.isTransient() ? delayMillis(failure, tried) : -1;
+            GatewayException failure = signal.isCancelled() ? signal.reason() : UpstreamErrors.unwrap(error, provider);
+            long delay = tried < maxRetries && !signal.isCancelled() && UpstreamErrors.retryable(failure)
+                    ? delayMillis(failure, tried) : -1;
             if (delay < 0) {
                 result.completeExceptionally(failure);
                 return;
             }
-            vertx.setTimer(Math.max(1, delay), id -> run(provider, attempt, tried + 1, result));
+            AtomicReference<Runnable> unhook = new AtomicReference<>(() -> {
+            });
+            long timer = vertx.setTimer(Math.max(1, delay), id -> {
+                unhook.get().run();
+                run(provider, signal, maxRetries, attempt, tried + 1, result);
+            });
+            unhook.set(signal.onCancel(why -> {
+                if (vertx.cancelTimer(timer)) {
+                    result.completeExceptionally(why);
+                }
+            }));
         });
     }
 

@@ -86,8 +86,38 @@ public final class UpstreamErrors {
         return new GatewayException(502, "upstream_error", provider + " answered something unreadable: " + detail);
     }
 
+    /** A 2xx whose body broke off (reset, closed early): the model ran, so this is a 502 and never retried. */
+    public static GatewayException cutOff(String provider, Throwable cause) {
+        if (cause instanceof GatewayException ge) {
+            return ge;
+        }
+        return garbage(provider, "the answer was cut off (" + cause.getClass().getSimpleName() + ")");
+    }
+
+    /** Our own limit ran out (whole call, first token, a gap between tokens): not retried, the model may be running. */
     public static GatewayException timeout(String provider) {
-        return new GatewayException(504, "timeout_error", provider + " did not answer in time");
+        return new OwnTimeout(provider + " did not answer in time");
+    }
+
+    /** An answer larger than a limit of ours; the upstream connection is reset and nothing is retried. */
+    public static GatewayException tooLarge(String provider, String what, String setting, long limit) {
+        return new GatewayException(502, "upstream_error", provider + " sent " + what + " larger than " + limit
+                + " bytes (" + setting + ")");
+    }
+
+    /**
+     * Whether a failed attempt may be tried again: nothing was answered (a connection failure, 429, a 5xx or 408
+     * status before any body). Never a timeout of ours nor a bad answer: the model ran.
+     */
+    public static boolean retryable(GatewayException e) {
+        return !(e instanceof OwnTimeout) && (e.status() == 429 || e.status() == 503 || e.status() == 504);
+    }
+
+    /** A 504 from one of the gateway's own timers. */
+    static final class OwnTimeout extends GatewayException {
+        OwnTimeout(String message) {
+            super(504, "timeout_error", message);
+        }
     }
 
     /** Any failure as a GatewayException; unknown ones become a 503 without internals. */
@@ -99,10 +129,10 @@ public final class UpstreamErrors {
         if (cause instanceof GatewayException ge) {
             return ge;
         }
-        if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
+        String name = cause.getClass().getSimpleName();
+        if (cause instanceof TimeoutException || name.contains("Timeout") && !name.contains("Connect")) {
             return timeout(provider);
         }
-        String name = cause.getClass().getSimpleName();
         return new GatewayException(503, "upstream_unavailable", "could not reach " + provider + " (" + name + ")",
                 null, cause);
     }

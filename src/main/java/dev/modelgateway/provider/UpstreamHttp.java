@@ -4,12 +4,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -93,10 +97,10 @@ public final class UpstreamHttp {
     }
 
     /** Runs a call on the next lane's loop, with that lane's client. */
-    private void onLane(String url, java.util.function.Consumer<HttpClient> call) {
+    private void onLane(String url, BiConsumer<Context, HttpClient> call) {
         Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
         HttpClient client = alpn && url.regionMatches(true, 0, "https:", 0, 6) ? lane.tls() : lane.client();
-        lane.context().runOnContext(v -> call.accept(client));
+        lane.context().runOnContext(v -> call.accept(lane.context(), client));
     }
 
     /** An upstream answer read whole. */
@@ -118,18 +122,61 @@ public final class UpstreamHttp {
         return retrier;
     }
 
-    /** POSTs and reads the whole answer, whatever its status. */
+    /** As {@link #post(ModelRequest, String, String, Map, Buffer)}, with the default limits and no cancellation. */
     public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
+        return post(UpstreamCall.detached(), settings.timeout().toMillis(), "the upstream", url, headers, body);
+    }
+
+    /**
+     * POSTs and reads the whole answer, whatever its status: a 2xx body up to gateway.upstream.max-response-bytes
+     * (past it: 502, connection reset), any other body up to {@link UpstreamSettings#MAX_ERROR_BYTES} (the rest is not
+     * read). The request's cancellation signal resets the connection and fails the future with its reason.
+     */
+    public CompletableFuture<Response> post(ModelRequest request, String provider, String url,
+            Map<String, String> headers, Buffer body) {
+        return post(request.call(), settings.limits(request).timeout().toMillis(), provider, url, headers, body);
+    }
+
+    private CompletableFuture<Response> post(UpstreamCall signal, long headTimeoutMillis, String provider, String url,
+            Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        onLane(url, client -> client.request(options(url, headers, settings.timeout().toMillis()))
-                .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString(), resp.headers())))
+        if (signal.isCancelled()) {
+            result.completeExceptionally(signal.reason());
+            return result;
+        }
+        long limit = settings.maxResponseBytes();
+        onLane(url, (context, client) -> client.request(options(url, headers, headTimeoutMillis))
                 .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        result.complete(ar.result());
-                    } else {
+                    if (ar.failed()) {
                         result.completeExceptionally(ar.cause());
+                        return;
                     }
+                    HttpClientRequest req = ar.result();
+                    Runnable unhook = signal.onCancel(why -> {
+                        result.completeExceptionally(why);
+                        context.runOnContext(v -> req.reset(0, why));
+                    });
+                    result.whenComplete((r, e) -> unhook.run());
+                    req.send(body).onComplete(sent -> {
+                        if (sent.failed()) {
+                            result.completeExceptionally(sent.cause());
+                            return;
+                        }
+                        HttpClientResponse resp = sent.result();
+                        boolean ok = resp.statusCode() / 100 == 2;
+                        readAtMost(req, resp, ok ? limit : UpstreamSettings.MAX_ERROR_BYTES, !ok).onComplete(b -> {
+                            if (b.succeeded()) {
+                                result.complete(new Response(resp.statusCode(), b.result().toString(), resp.headers()));
+                            } else if (b.cause() instanceof TooLarge) {
+                                result.completeExceptionally(UpstreamErrors.tooLarge(provider, "an answer",
+                                        "gateway.upstream.max-response-bytes", limit));
+                            } else if (ok) {
+                                result.completeExceptionally(UpstreamErrors.cutOff(provider, b.cause()));
+                            } else {
+                                result.completeExceptionally(b.cause());
+                            }
+                        });
+                    });
                 }));
         return result;
     }
@@ -159,23 +206,123 @@ public final class UpstreamHttp {
             ErrorMapper errors) {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        onLane(url, client -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
-                .compose(req -> req.send(body))
+        onLane(url, (context, client) -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         result.completeExceptionally(ar.cause());
                         return;
                     }
-                    HttpClientResponse resp = ar.result();
-                    if (resp.statusCode() / 100 == 2) {
-                        resp.pause();
-                        result.complete(resp);
-                    } else {
-                        resp.body().onComplete(b -> result.completeExceptionally(errors.map(resp.statusCode(),
-                                b.succeeded() ? b.result().toString() : "", resp.headers())));
-                    }
+                    HttpClientRequest req = ar.result();
+                    req.send(body).onComplete(sent -> {
+                        if (sent.failed()) {
+                            result.completeExceptionally(sent.cause());
+                            return;
+                        }
+                        HttpClientResponse resp = sent.result();
+                        if (resp.statusCode() / 100 == 2) {
+                            resp.pause();
+                            result.complete(resp);
+                        } else {
+                            readAtMost(req, resp, UpstreamSettings.MAX_ERROR_BYTES, true).onComplete(b ->
+                                    result.completeExceptionally(errors.map(resp.statusCode(),
+                                            b.succeeded() ? b.result().toString() : "", resp.headers())));
+                        }
+                    });
                 }));
         return result;
+    }
+
+    /**
+     * POSTs and, on a 2xx, hands over the body as an {@link UpstreamStream}, paused, so that no byte is missed before
+     * the caller has attached its handlers (the caller resumes it). A non-2xx is read (at most
+     * {@link UpstreamSettings#MAX_ERROR_BYTES}) and fails the future with the mapped error. No body byte within the
+     * request's first-token timeout (from the start, head or not) is a 504; cancellation resets the connection.
+     */
+    public CompletableFuture<UpstreamStream> openStream(ModelRequest request, String provider, String url,
+            Map<String, String> headers, Buffer body) {
+        return openStream(request, provider, url, headers, body, (status, text, retryAfter) ->
+                UpstreamErrors.fromStatus(provider, status, text, retryAfter));
+    }
+
+    /** As {@link #openStream(ModelRequest, String, String, Map, Buffer)}, with the provider's own error mapping. */
+    public CompletableFuture<UpstreamStream> openStream(ModelRequest request, String provider, String url,
+            Map<String, String> headers, Buffer body, ErrorMapper errors) {
+        CompletableFuture<UpstreamStream> result = new CompletableFuture<>();
+        UpstreamCall signal = request.call();
+        if (signal.isCancelled()) {
+            result.completeExceptionally(signal.reason());
+            return result;
+        }
+        long idle = settings.limits(request).firstTokenTimeout().toMillis();
+        onLane(url, (context, client) -> client.request(options(url, headers, 0)).onComplete(ar -> {
+            if (ar.failed()) {
+                result.completeExceptionally(ar.cause());
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            UpstreamStream stream = new UpstreamStream(vertx, context, req, Math.max(1, idle), provider,
+                    settings.maxEventBytes());
+            stream.start(signal, result::completeExceptionally);
+            req.send(body).onComplete(sent -> {
+                if (sent.failed()) {
+                    stream.fail(UpstreamErrors.unwrap(sent.cause(), provider));
+                    return;
+                }
+                HttpClientResponse resp = sent.result();
+                if (resp.statusCode() / 100 == 2) {
+                    stream.attach(resp);
+                    result.complete(stream);
+                    return;
+                }
+                readAtMost(req, resp, UpstreamSettings.MAX_ERROR_BYTES, true).onComplete(b -> {
+                    GatewayException refused = errors.map(resp.statusCode(),
+                            b.succeeded() ? b.result().toString() : "", resp.headers());
+                    stream.fail(refused);
+                });
+            });
+        }));
+        return result;
+    }
+
+    /** Signals a body over a size limit. */
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Reads a body of at most {@code limit} bytes. Past it, the connection is reset and the read either ends with
+     * what it has ({@code cut}: an error body, of which only the start is shown) or fails with {@link TooLarge}.
+     */
+    private static Future<Buffer> readAtMost(HttpClientRequest req, HttpClientResponse resp, long limit, boolean cut) {
+        Promise<Buffer> promise = Promise.promise();
+        String length = resp.getHeader("content-length");
+        if (!cut && length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limit) {
+            req.reset();
+            promise.fail(new TooLarge());
+            return promise.future();
+        }
+        Buffer acc = Buffer.buffer();
+        resp.handler(chunk -> {
+            if (promise.future().isComplete()) {
+                return;
+            }
+            if (acc.length() + chunk.length() <= limit) {
+                acc.appendBuffer(chunk);
+                return;
+            }
+            if (cut) {
+                acc.appendBuffer(chunk, 0, (int) (limit - acc.length()));
+                promise.tryComplete(acc);
+            } else {
+                promise.tryFail(new TooLarge());
+            }
+            req.reset();
+        });
+        resp.exceptionHandler(promise::tryFail);
+        resp.endHandler(v -> promise.tryComplete(acc));
+        return promise.future();
     }
 
     /**
@@ -194,6 +341,7 @@ public final class UpstreamHttp {
         return headers.get("retry-after");
     }
 
+    /** Vert.x's idle timeout ends when the head arrives: it only bounds the wait for the head of a unary call. */
     private RequestOptions options(String url, Map<String, String> headers, long idleMillis) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setIdleTimeout(idleMillis);

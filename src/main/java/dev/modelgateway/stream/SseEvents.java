@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.parsetools.RecordParser;
 import io.vertx.core.streams.ReadStream;
+
+import dev.modelgateway.api.GatewayException;
 
 /**
  * Reads Server-Sent Events from an upstream body: Vert.x's RecordParser cuts the lines (LF or CRLF), and each event's
@@ -20,60 +21,75 @@ public final class SseEvents {
     }
 
     private final Consumer<Event> onEvent;
+    private final int maxEventBytes;
     private final StringBuilder data = new StringBuilder();
     private String name;
     private boolean hasData;
 
-    private SseEvents(Consumer<Event> onEvent) {
+    private SseEvents(Consumer<Event> onEvent, int maxEventBytes) {
         this.onEvent = onEvent;
+        this.maxEventBytes = maxEventBytes;
     }
 
     /**
-     * Decodes an upstream response for a listener: when the listener is cancelled (its client hung up), the upstream
-     * request is reset at the next event, so the model stops generating for nobody, and nothing more is handed on.
+     * Decodes an upstream body for a listener, with the client's back-pressure: when the listener's write queue is
+     * full the body is paused, and resumed when it drains, so a client that reads slowly holds a small buffer, not the
+     * answer. When the listener is cancelled (its client hung up), the body is aborted at the next chunk and nothing
+     * more is handed on. A line or event over {@code maxEventBytes} throws a 502 out of the handler (the body's owner
+     * resets the connection and reports it through the exception handler).
      */
-    public static void decode(HttpClientResponse response, StreamListener listener, Consumer<Event> onEvent,
-            Runnable onEnd, Consumer<Throwable> onError) {
+    public static void decode(ReadStream<Buffer> body, int maxEventBytes, StreamListener listener,
+            Consumer<Event> onEvent, Runnable onEnd, Consumer<Throwable> onError, Runnable abort) {
         AtomicBoolean cancelled = new AtomicBoolean();
-        decode(response, event -> {
+        SseEvents events = new SseEvents(event -> {
+            if (!cancelled.get()) {
+                onEvent.accept(event);
+            }
+        }, maxEventBytes);
+        RecordParser lines = RecordParser.newDelimited("\n", events::line).maxRecordSize(maxEventBytes);
+        // the parser is fed by hand rather than bound to the stream: a RecordParser bound to a stream drops the
+        // records still buffered when the stream's end arrives during a resume (the tail of a short answer)
+        body.handler(chunk -> {
             if (cancelled.get()) {
                 return;
             }
             if (listener.isCancelled()) {
                 cancelled.set(true);
-                response.request().reset();
+                abort.run();
                 return;
             }
-            onEvent.accept(event);
-        }, () -> {
-            if (!cancelled.get()) {
-                onEnd.run();
+            events.feed(lines, chunk);
+            if (!cancelled.get() && listener.writeQueueFull()) {
+                body.pause();
+                listener.onDrain(body::resume);
             }
-        }, error -> {
+        });
+        body.exceptionHandler(error -> {
             if (!cancelled.get()) {
                 onError.accept(error);
             }
         });
-    }
-
-    /**
-     * Decodes the (possibly paused) stream and resumes it; {@code onEvent} runs on the stream's thread, {@code onEnd}
-     * after the last event.
-     */
-    public static void decode(ReadStream<Buffer> body, Consumer<Event> onEvent, Runnable onEnd,
-            Consumer<Throwable> onError) {
-        SseEvents events = new SseEvents(onEvent);
-        // the parser is fed by hand rather than bound to the stream: a RecordParser bound to a stream drops the
-        // records still buffered when the stream's end arrives during a resume (the tail of a short answer)
-        RecordParser lines = RecordParser.newDelimited("\n", events::line);
-        body.handler(lines::handle);
-        body.exceptionHandler(onError::accept);
         body.endHandler(v -> {
-            lines.handle(Buffer.buffer("\n"));
-            events.dispatch();
-            onEnd.run();
+            if (!cancelled.get()) {
+                events.feed(lines, Buffer.buffer("\n"));
+                events.dispatch();
+                onEnd.run();
+            }
         });
         body.resume();
+    }
+
+    private void feed(RecordParser lines, Buffer chunk) {
+        try {
+            lines.handle(chunk);
+        } catch (IllegalStateException tooLong) {
+            throw tooLarge("an SSE line");
+        }
+    }
+
+    private GatewayException tooLarge(String what) {
+        return new GatewayException(502, "upstream_error", "the upstream sent " + what + " longer than "
+                + maxEventBytes + " bytes (gateway.upstream.max-event-bytes)");
     }
 
     private void line(Buffer raw) {
@@ -95,6 +111,9 @@ public final class SseEvents {
             value = value.substring(1);
         }
         if (field.equals("data")) {
+            if (data.length() + value.length() > maxEventBytes) {
+                throw tooLarge("an SSE event");
+            }
             if (hasData) {
                 data.append('\n');
             }

@@ -3,7 +3,11 @@ package dev.modelgateway.stream;
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.provider.Usage;
 
-/** Receives a model's answer as it is produced. Calls come from I/O threads, one at a time, in order. */
+/**
+ * Receives a model's answer as it is produced. Calls come from I/O threads, one at a time, in order. A relay applies
+ * the client's back-pressure: after handing on what it read, it checks {@link #writeQueueFull()} and, if full, stops
+ * reading its upstream (a Vert.x stream's pause, an SDK publisher's demand) until {@link #onDrain} calls back.
+ */
 public interface StreamListener {
 
     void onText(String text);
@@ -25,5 +29,18 @@ public interface StreamListener {
     /** True once nobody is listening any more (the client went away): the provider should stop reading upstream. */
     default boolean isCancelled() {
         return false;
+    }
+
+    /** True while the client has more unwritten bytes queued than the small buffer a stream may hold. */
+    default boolean writeQueueFull() {
+        return false;
+    }
+
+    /**
+     * Runs {@code resume} once the client's queue has drained (at once if it is not full), on any thread. Called at
+     * most once per pause; it is not called if the stream ends meanwhile.
+     */
+    default void onDrain(Runnable resume) {
+        resume.run();
     }
 }

@@ -35,7 +35,7 @@ public final class AzureProvider implements ModelProvider {
         try {
             AzureTarget target = AzureTarget.of(request);
             return headers(request.model(), target).thenCompose(headers ->
-                    OpenAiCall.complete(http, target.provider(), target.url(), headers, target.body()));
+                    OpenAiCall.complete(http, request, target.provider(), target.url(), headers, target.body()));
         } catch (RuntimeException e) {
             // a provider must not throw: the Camel step waits for the future
             return CompletableFuture.failedFuture(e);
@@ -47,7 +47,7 @@ public final class AzureProvider implements ModelProvider {
         try {
             AzureTarget target = AzureTarget.of(request);
             return headers(request.model(), target).thenCompose(headers ->
-                    OpenAiCall.stream(http, target.provider(), target.url(), headers, target.body(), listener));
+                    OpenAiCall.stream(http, request, target.provider(), target.url(), headers, target.body(), listener));
         } catch (RuntimeException e) {
             // a provider must not throw: the Camel step waits for the future
             return CompletableFuture.failedFuture(e);

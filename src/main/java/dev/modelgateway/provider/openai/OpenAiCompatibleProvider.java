@@ -37,13 +37,13 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     @Override
     public CompletableFuture<ModelResponse> complete(ModelRequest request) {
         Call call = call(request);
-        return OpenAiCall.complete(http, call.provider, call.url, call.headers, call.body);
+        return OpenAiCall.complete(http, request, call.provider, call.url, call.headers, call.body);
     }
 
     @Override
     public CompletableFuture<Void> stream(ModelRequest request, StreamListener listener) {
         Call call = call(request);
-        return OpenAiCall.stream(http, call.provider, call.url, call.headers, call.body, listener);
+        return OpenAiCall.stream(http, request, call.provider, call.url, call.headers, call.body, listener);
     }
 
     private record Call(String provider, String url, Map<String, String> headers, ObjectNode body) {

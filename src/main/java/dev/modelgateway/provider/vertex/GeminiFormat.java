@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.vertx.core.http.HttpClientResponse;
 
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.provider.Capabilities;
@@ -28,6 +27,7 @@ import dev.modelgateway.provider.GenerationParams;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ModelResponse;
 import dev.modelgateway.provider.UpstreamErrors;
+import dev.modelgateway.provider.UpstreamStream;
 import dev.modelgateway.provider.Usage;
 import dev.modelgateway.stream.SseEvents;
 import dev.modelgateway.stream.StreamListener;
@@ -221,12 +221,12 @@ final class GeminiFormat {
     }
 
     /** Relays the SSE events: text as it comes, finish reason and (cumulative) usage from the last ones. */
-    static void relay(HttpClientResponse response, StreamListener listener) {
+    static void relay(UpstreamStream response, StreamListener listener) {
         AtomicReference<String> finish = new AtomicReference<>();
         AtomicReference<Usage> usage = new AtomicReference<>(Usage.NONE);
         AtomicBoolean ended = new AtomicBoolean();
         AtomicInteger calls = new AtomicInteger();
-        SseEvents.decode(response, listener, event -> {
+        SseEvents.decode(response, response.maxEventBytes(), listener, event -> {
             if (ended.get()) {
                 return;
             }
@@ -235,6 +235,7 @@ final class GeminiFormat {
                 chunk = JSON.readTree(event.data());
             } catch (Exception e) {
                 ended.set(true);
+                response.abort();
                 listener.onError(UpstreamErrors.garbage(VertexErrors.PROVIDER, "a stream event is not JSON"));
                 return;
             }
@@ -243,6 +244,7 @@ final class GeminiFormat {
             }
             if (chunk.has("error")) {
                 ended.set(true);
+                response.abort();
                 listener.onError(new GatewayException(502, "upstream_error", VertexErrors.PROVIDER
                         + " failed mid-stream: " + UpstreamErrors.reason(chunk.toString())));
                 return;
@@ -276,7 +278,7 @@ final class GeminiFormat {
             if (ended.compareAndSet(false, true)) {
                 listener.onError(UpstreamErrors.unwrap(error, VertexErrors.PROVIDER));
             }
-        });
+        }, response::abort);
     }
 
     private static String text(JsonNode candidate) {

@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.vertx.core.http.HttpClientResponse;
-
 import dev.modelgateway.provider.AnthropicMessages;
 import dev.modelgateway.provider.FimAsChat;
 import dev.modelgateway.provider.ModelProvider;
@@ -20,6 +18,7 @@ import dev.modelgateway.provider.ModelResponse;
 import dev.modelgateway.provider.OpenAiFormat;
 import dev.modelgateway.provider.UpstreamErrors;
 import dev.modelgateway.provider.UpstreamHttp;
+import dev.modelgateway.provider.UpstreamStream;
 import dev.modelgateway.stream.SseEvents;
 import dev.modelgateway.stream.StreamListener;
 
@@ -49,8 +48,9 @@ public final class VertexProvider implements ModelProvider {
     @Override
     public CompletableFuture<ModelResponse> complete(ModelRequest request) {
         ModelRequest r = request.stream() ? request.withStream(false) : request;
-        return surfaced(http.retrier().call(VertexErrors.PROVIDER, () -> prepare(r).thenCompose(call ->
-                http.post(call.url, call.headers, OpenAiFormat.buffer(call.body)).thenApply(resp -> {
+        return surfaced(http.retrier().call(VertexErrors.PROVIDER, r, () -> prepare(r).thenCompose(call ->
+                http.post(r, VertexErrors.PROVIDER, call.url, call.headers, OpenAiFormat.buffer(call.body))
+                        .thenApply(resp -> {
                     if (resp.status() / 100 != 2) {
                         throw VertexErrors.fromStatus(call.target, resp.status(), resp.body(),
                                 UpstreamHttp.retryAfter(resp.headers()));
@@ -63,8 +63,8 @@ public final class VertexProvider implements ModelProvider {
     public CompletableFuture<Void> stream(ModelRequest request, StreamListener listener) {
         ModelRequest r = request.stream() ? request : request.withStream(true);
         VertexTarget.Family family = VertexTarget.Family.of(r.model().servedName());
-        return surfaced(http.retrier().call(VertexErrors.PROVIDER, () -> prepare(r).thenCompose(call ->
-                http.openStream(call.url, call.headers, OpenAiFormat.buffer(call.body),
+        return surfaced(http.retrier().call(VertexErrors.PROVIDER, r, () -> prepare(r).thenCompose(call ->
+                http.openStream(r, VertexErrors.PROVIDER, call.url, call.headers, OpenAiFormat.buffer(call.body),
                         (status, body, retryAfter) -> VertexErrors.fromStatus(call.target, status, body, retryAfter)))))
                 .thenAccept(response -> relay(family, response, listener));
     }
@@ -144,7 +144,7 @@ public final class VertexProvider implements ModelProvider {
         };
     }
 
-    private static void relay(VertexTarget.Family family, HttpClientResponse response, StreamListener listener) {
+    private static void relay(VertexTarget.Family family, UpstreamStream response, StreamListener listener) {
         switch (family) {
             case CLAUDE -> relayClaude(response, listener);
             case MISTRAL, OPENAPI -> OpenAiFormat.relay(VertexErrors.PROVIDER, response, listener);
@@ -152,10 +152,10 @@ public final class VertexProvider implements ModelProvider {
         }
     }
 
-    private static void relayClaude(HttpClientResponse response, StreamListener listener) {
+    private static void relayClaude(UpstreamStream response, StreamListener listener) {
         AnthropicMessages.StreamState state = new AnthropicMessages.StreamState(VertexErrors.PROVIDER);
         AtomicBoolean broken = new AtomicBoolean();
-        SseEvents.decode(response, listener, event -> {
+        SseEvents.decode(response, response.maxEventBytes(), listener, event -> {
             if (state.finished() || broken.get()) {
                 return;
             }
@@ -164,6 +164,7 @@ public final class VertexProvider implements ModelProvider {
                 json = OpenAiFormat.JSON.readTree(event.data());
             } catch (Exception e) {
                 broken.set(true);
+                response.abort();
                 listener.onError(UpstreamErrors.garbage(VertexErrors.PROVIDER, "a stream event is not JSON"));
                 return;
             }
@@ -176,6 +177,6 @@ public final class VertexProvider implements ModelProvider {
             if (!state.finished() && broken.compareAndSet(false, true)) {
                 listener.onError(UpstreamErrors.unwrap(error, VertexErrors.PROVIDER));
             }
-        });
+        }, response::abort);
     }
 }
