@@ -207,27 +207,21 @@ public final class UpstreamHttp {
         CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
         // idle timeout: the first token, and every later one, must arrive within first-token-timeout
         onLane(url, (context, client) -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
+                .compose(req -> req.send(body))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         result.completeExceptionally(ar.cause());
                         return;
                     }
-                    HttpClientRequest req = ar.result();
-                    req.send(body).onComplete(sent -> {
-                        if (sent.failed()) {
-                            result.completeExceptionally(sent.cause());
-                            return;
-                        }
-                        HttpClientResponse resp = sent.result();
-                        if (resp.statusCode() / 100 == 2) {
-                            resp.pause();
-                            result.complete(resp);
-                        } else {
-                            readAtMost(req, resp, UpstreamSettings.MAX_ERROR_BYTES, true).onComplete(b ->
-                                    result.completeExceptionally(errors.map(resp.statusCode(),
-                                            b.succeeded() ? b.result().toString() : "", resp.headers())));
-                        }
-                    });
+                    HttpClientResponse resp = ar.result();
+                    if (resp.statusCode() / 100 == 2) {
+                        resp.pause();
+                        result.complete(resp);
+                    } else {
+                        readAtMost(resp.request(), resp, UpstreamSettings.MAX_ERROR_BYTES, true).onComplete(b ->
+                                result.completeExceptionally(errors.map(resp.statusCode(),
+                                        b.succeeded() ? b.result().toString() : "", resp.headers())));
+                    }
                 }));
         return result;
     }
