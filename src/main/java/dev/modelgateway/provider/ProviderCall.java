@@ -136,8 +136,9 @@ public final class ProviderCall extends AsyncProcessorSupport {
 
             @Override
             public void onComplete(String finishReason, Usage usage) {
-                writer.onComplete(finishReason, usage);
+                // reported before the writer ends the stream: its end completes the exchange (and writes the access log)
                 events.answered(request.model(), request.model().servedName(), usage);
+                writer.onComplete(finishReason, usage);
             }
 
             @Override
