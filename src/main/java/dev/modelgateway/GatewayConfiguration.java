@@ -29,6 +29,7 @@ import dev.modelgateway.api.FeatureRequest;
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.api.ModelResolver;
 import dev.modelgateway.api.NextDeployment;
+import dev.modelgateway.api.Readiness;
 import dev.modelgateway.api.ResponseWriter;
 import dev.modelgateway.api.TextToChatRequest;
 import dev.modelgateway.config.ModelCatalog;
@@ -130,6 +131,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         // general_settings.master_key is one more static token (contract 4.1); it is read at start-up
         bind(context, "bearerAuth", new BearerAuth(tokens));
         bind(context, "writeResponse", new ResponseWriter());
+        bind(context, "readiness", new Readiness());
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http)));
         bind(context, "vertexCall", new ProviderCall(new VertexProvider(http)));
