@@ -39,7 +39,10 @@ public final class Shapes {
                 body.put("created", created);
                 body.put("model", Map.of("engine", model.provider(), "name", model.servedName(),
                         "lang", language == null ? "" : language));
-                body.put("choices", text.isEmpty() ? List.of() : List.of(choice("text", text, r.finishReason())));
+                // an empty answer has no choice, unless a content filter emptied it: that is said, not hidden
+                boolean filtered = "content_filter".equals(r.finishReason());
+                body.put("choices", text.isEmpty() && !filtered ? List.of()
+                        : List.of(choice("text", text, r.finishReason())));
                 return Json.write(body);
             }
 
