@@ -14,10 +14,11 @@ import dev.modelgateway.api.Requests.CurrentFile;
 
 /**
  * The one place where a code suggestions request (current_file, context[], user_instruction) becomes the inputs of a
- * registry prompt, as the AI Gateway builds them (ai_gateway/code_suggestions/completions.py and generations.py with
- * processing/pre/prefix_based.py): for completions the context snippets go in front of the code above the cursor, one
- * per line; generations get the code above the cursor as it is and the snippets apart, as {@code context}.
- * Token budgets and snippet trimming plug in here (docs/gitlab.md, /work/team/interfaces.md).
+ * registry prompt. The AI Gateway (ai_gateway/code_suggestions/completions.py with processing/pre/prefix_based.py)
+ * joins the context snippets into the prefix; here they stay apart as {@code context}, a list of {type, name,
+ * content}, and each prompt lays them out for its family (Codestral's "+++++ file" blocks, Claude's tags), so
+ * {@code prefix} is the code above the cursor as it is. Token budgets and snippet trimming plug in here
+ * (docs/gitlab.md, /work/team/interfaces.md).
  */
 public final class CodeSuggestionInputs {
 
@@ -27,7 +28,7 @@ public final class CodeSuggestionInputs {
     private CodeSuggestionInputs() {
     }
 
-    /** The feature a request is for: completions put the context into the prefix, generations keep it apart. */
+    /** The feature a request is for. */
     public enum Feature {
         COMPLETIONS, GENERATIONS
     }
@@ -44,7 +45,7 @@ public final class CodeSuggestionInputs {
         List<CodeContext> context = request.context() == null ? List.of() : request.context();
         String instruction = request.userInstruction() == null ? "" : request.userInstruction();
         Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("prefix", feature == Feature.COMPLETIONS ? withContext(context, above) : above);
+        inputs.put("prefix", above);
         inputs.put("suffix", below);
         inputs.put("language", language);
         inputs.put("file_name", file.fileName());
@@ -60,18 +61,6 @@ public final class CodeSuggestionInputs {
     /** Today as the AI Gateway writes it for prompts ("November 28, 2026"). */
     public static String currentDate() {
         return LocalDate.now().format(CURRENT_DATE);
-    }
-
-    /** PromptBuilderPrefixBased.build: the snippets joined by newlines, then a newline, then the code. */
-    private static String withContext(List<CodeContext> context, String above) {
-        if (context.isEmpty()) {
-            return above;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (CodeContext c : context) {
-            sb.append(c.content() == null ? "" : c.content()).append('\n');
-        }
-        return sb.append(above).toString();
     }
 
     private static List<Map<String, String>> contextInputs(List<CodeContext> context) {

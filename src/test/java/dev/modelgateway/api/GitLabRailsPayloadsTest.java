@@ -147,14 +147,15 @@ class GitLabRailsPayloadsTest {
         assertThat(sent.headers().names()).noneMatch(h -> h.toLowerCase().startsWith("x-gitlab"));
         JsonNode req = JSON.readTree(sent.body());
         assertThat(req.get("model").asText()).isEqualTo("served-22b");
-        // the context snippet in front of the code above the cursor (PromptBuilderPrefixBased)
-        assertThat(req.get("prompt").asText())
-                .isEqualTo("class Account\n  has_many :users\nend\nclass User\n  def full_name\n");
+        // the context snippet in front of the code above the cursor, in Codestral's multi-file layout
+        assertThat(req.get("prompt").asText()).isEqualTo("+++++ app/models/account.rb\nclass Account\n"
+                + "  has_many :users\nend\n+++++ app/models/user.rb\nclass User\n  def full_name\n");
         assertThat(req.get("suffix").asText()).isEqualTo("  end\nend\n");
         // the definition's parameters (prompts/code_suggestions/completions/codestral/1.0.0.yml)
         assertThat(req.get("max_tokens").asInt()).isEqualTo(128);
         assertThat(req.get("temperature").asDouble()).isEqualTo(0.0);
         assertThat(req.get("stop").get(0).asText()).isEqualTo("\n\n\n");
+        assertThat(req.get("stop").get(1).asText()).isEqualTo("\n+++++");
     }
 
     @Test
