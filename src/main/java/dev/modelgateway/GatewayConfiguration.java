@@ -22,6 +22,10 @@ import io.vertx.core.VertxOptions;
 
 import dev.modelgateway.api.ApiFamily;
 import dev.modelgateway.api.BearerAuth;
+import dev.modelgateway.auth.GitLabInstanceTokens;
+import dev.modelgateway.auth.GitLabKeys;
+import dev.modelgateway.auth.StaticTokens;
+import dev.modelgateway.auth.TokenCheck;
 import dev.modelgateway.api.Endpoints;
 import dev.modelgateway.api.ErrorBodies;
 import dev.modelgateway.api.ErrorResponder;
@@ -29,6 +33,7 @@ import dev.modelgateway.api.FeatureRequest;
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.api.ModelResolver;
 import dev.modelgateway.api.NextDeployment;
+import dev.modelgateway.api.Readiness;
 import dev.modelgateway.api.ResponseWriter;
 import dev.modelgateway.api.TextToChatRequest;
 import dev.modelgateway.config.ModelCatalog;
@@ -149,8 +154,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "deploymentSucceeded", router.succeeded());
         bind(context, "deploymentFailed", router.failed());
         // general_settings.master_key is one more static token (contract 4.1); it is read at start-up
-        bind(context, "bearerAuth", new BearerAuth(tokens));
+        bind(context, "bearerAuth", new BearerAuth(tokenChecks(props, vertx, tokens)));
         bind(context, "writeResponse", new ResponseWriter());
+        bind(context, "readiness", new Readiness());
         bind(context, "errorResponse", new ErrorResponder());
         bind(context, "openAiCompatibleCall", new ProviderCall(new OpenAiCompatibleProvider(http), vertx, upstream,
                 idleWrite));
@@ -330,6 +336,25 @@ public class GatewayConfiguration implements CamelConfiguration {
                 vertx.close();
             }
         }
+    }
+
+    /**
+     * The ways a client may prove it may call the API: fixed tokens, and with gateway.auth.gitlab-url the tokens that
+     * GitLab instance signs (contract 5.4). None: no authentication.
+     */
+    private static List<TokenCheck> tokenChecks(PropertiesComponent props, Vertx vertx, List<String> tokens) {
+        List<TokenCheck> checks = new java.util.ArrayList<>();
+        if (!tokens.isEmpty()) {
+            checks.add(new StaticTokens(tokens));
+        }
+        String gitlabUrl = prop(props, "gateway.auth.gitlab-url", "");
+        if (!gitlabUrl.isEmpty()) {
+            GitLabKeys keys = new GitLabKeys(vertx, gitlabUrl,
+                    duration(prop(props, "gateway.auth.gitlab-keys-min-refresh", "10s")));
+            keys.refresh(); // at start-up, without waiting: the first request finds the keys, or joins the fetch
+            checks.add(new GitLabInstanceTokens(keys));
+        }
+        return checks;
     }
 
     /**

@@ -1,40 +1,73 @@
 package dev.modelgateway.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+import dev.modelgateway.auth.TokenCheck;
+import dev.modelgateway.auth.TokenCheck.Outcome;
+import dev.modelgateway.auth.TokenCheck.Verdict;
 
 /**
- * Checks the client's bearer token against gateway.auth.tokens (contract section 9). With no tokens configured every
- * caller is let in, which is why the shipped settings bind to loopback. Comparison is constant-time.
+ * The API's authentication step: asks each configured {@link TokenCheck} in turn (static tokens, a GitLab instance's
+ * signed tokens); the first that accepts lets the request in, a rejection or no acceptance is 401. With no check
+ * configured every caller is let in, which is why the shipped settings bind to loopback. A check may need to fetch
+ * keys first: the step is asynchronous, so no thread waits for that.
  */
-public final class BearerAuth implements Processor {
+public final class BearerAuth extends AsyncProcessorSupport {
 
-    private final List<byte[]> tokens;
+    private final List<TokenCheck> checks;
 
-    public BearerAuth(List<String> tokens) {
-        this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    public BearerAuth(List<TokenCheck> checks) {
+        this.checks = List.copyOf(checks);
     }
 
     @Override
-    public void process(Exchange exchange) {
-        if (tokens.isEmpty()) {
-            return;
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        if (checks.isEmpty()) {
+            callback.done(true);
+            return true;
         }
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new GatewayException(401, "authentication_error", "missing bearer token");
+        Message message = exchange.getMessage();
+        String header = message.getHeader("Authorization", String.class);
+        String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim() : null;
+        CompletionStage<Verdict> verdict = ask(0, bearer, message);
+        var done = verdict.toCompletableFuture();
+        if (done.isDone()) {
+            finish(exchange, done.join(), bearer);
+            callback.done(true);
+            return true;
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        boolean ok = false;
-        for (byte[] token : tokens) {
-            ok |= MessageDigest.isEqual(token, given);
-        }
-        if (!ok) {
-            throw new GatewayException(401, "authentication_error", "invalid bearer token");
+        verdict.whenComplete((v, error) -> {
+            if (error != null) {
+                exchange.setException(new GatewayException(401, "authentication_error", "the token could not be "
+                        + "checked"));
+            } else {
+                finish(exchange, v, bearer);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private CompletionStage<Verdict> ask(int index, String bearer, Message message) {
+        return checks.get(index).check(bearer, name -> message.getHeader(name, String.class))
+                .thenCompose(v -> v.outcome() == Outcome.PASS && index + 1 < checks.size()
+                        ? ask(index + 1, bearer, message) : java.util.concurrent.CompletableFuture.completedFuture(v));
+    }
+
+    private static void finish(Exchange exchange, Verdict verdict, String bearer) {
+        switch (verdict.outcome()) {
+            case ACCEPT -> {
+            }
+            case REJECT -> exchange.setException(new GatewayException(401, "authentication_error", verdict.reason()));
+            case PASS -> exchange.setException(new GatewayException(401, "authentication_error",
+                    bearer == null ? "missing bearer token" : "invalid bearer token"));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.modelgateway.api;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import org.apache.camel.Processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.modelgateway.api.CodeSuggestionInputs.Feature;
 import dev.modelgateway.api.Requests.ChatCompletionRequest;
 import dev.modelgateway.api.Requests.ChatMessageIn;
 import dev.modelgateway.api.Requests.CodeRequest;
@@ -27,6 +30,8 @@ import dev.modelgateway.provider.ChatOptions;
 import dev.modelgateway.provider.FimPrompt;
 import dev.modelgateway.provider.GenerationParams;
 import dev.modelgateway.provider.ModelRequest;
+import dev.modelgateway.provider.ModelResponse;
+import dev.modelgateway.provider.Usage;
 import dev.modelgateway.reload.Current;
 import dev.modelgateway.suggestions.SuggestionStats;
 
@@ -40,6 +45,10 @@ public final class Endpoints {
     public static final int MAX_CONTENT_CHARS = 100_000;
     /** AI Gateway's CurrentFile.file_name: max_length 255. */
     public static final int MAX_FILE_NAME_CHARS = 255;
+    /** AI Gateway's limit on context[] entries (api/v2/code/typing.py). */
+    public static final int MAX_CONTEXT_ENTRIES = 100;
+    static final String COMPLETIONS_PROMPT = "code_suggestions/completions";
+    static final String GENERATIONS_PROMPT = "code_suggestions/generations";
 
     private final ModelResolver resolver;
     private final Current<PromptRegistry> prompts;
@@ -58,12 +67,12 @@ public final class Endpoints {
 
     /** POST /v2/code/completions (and /v2/completions). */
     public Processor codeCompletions() {
-        return exchange -> code(exchange, "code_completions", "code_suggestions/completions");
+        return exchange -> code(exchange, Feature.COMPLETIONS);
     }
 
     /** POST /v2/code/generations. */
     public Processor codeGenerations() {
-        return exchange -> code(exchange, "code_generations", "code_suggestions/generations");
+        return exchange -> code(exchange, Feature.GENERATIONS);
     }
 
     /** POST /v1/prompts/{prompt_id}. */
@@ -97,9 +106,14 @@ public final class Endpoints {
         };
     }
 
-    private void code(Exchange exchange, String feature, String promptId) {
+    /**
+     * The AI Gateway's code endpoints (api/v2/code/completions.py): the registry prompt (prompt_id, else the feature's
+     * default) rendered from current_file, context[] and user_instruction whatever prompt_version says, since that is
+     * what the AI Gateway does for LiteLLM-style clients; {@code prompt} is used only where the AI Gateway uses it.
+     */
+    private void code(Exchange exchange, Feature feature) {
         exchange.setProperty(ExchangeKeys.API, ApiFamily.AI_GATEWAY);
-        CodeRequest r = Json.read(body(exchange), CodeRequest.class);
+        CodeRequest r = readAiGateway(exchange, CodeRequest.class);
         CurrentFile file = required(r.currentFile(), "current_file");
         if (required(file.fileName(), "current_file.file_name").length() > MAX_FILE_NAME_CHARS) {
             throw GatewayException.unprocessable("field 'current_file.file_name' is longer than "
@@ -111,67 +125,127 @@ public final class Endpoints {
             throw GatewayException.unprocessable("current_file content is longer than " + MAX_CONTENT_CHARS
                     + " characters on one side of the cursor");
         }
+        checkContext(r.context());
         int version = r.promptVersion() == null ? 1 : r.promptVersion();
-        String language = Languages.detect(file.fileName(), file.languageIdentifier());
+        if (version < 1 || version > 3) {
+            throw GatewayException.unprocessable("field 'prompt_version' must be 1, 2 or 3");
+        }
+        List<ChatMessage> ready = readyPrompt(r, version, feature);
+        String language = Languages.forCode(file.fileName(), file.languageIdentifier());
+        boolean stream = Boolean.TRUE.equals(r.stream());
+        String featureName = feature == Feature.COMPLETIONS ? "code_completions" : "code_generations";
+        List<ModelDeployment> candidates = resolver.forRequest(r.modelIdentifier(), r.modelName(), r.modelEndpoint(),
+                r.modelApiKey(), featureName);
+        boolean generation = feature == Feature.GENERATIONS;
+        Function<ModelDeployment, ResponseShape> shape = model -> Shapes.aiGateway(model, language, generation);
+        if (ready != null) {
+            RequestPlan.start(exchange, candidates,
+                    model -> ModelRequest.chat(model, ready, GenerationParams.DEFAULTS, stream), shape, stream);
+            return;
+        }
+        if (feature == Feature.COMPLETIONS && language.isEmpty()) {
+            // CodeCompletions.execute: no language, no model call, no suggestion
+            RequestPlan.answerWithoutModel(exchange, candidates, shape, new ModelResponse("", null, Usage.NONE));
+            return;
+        }
+        String promptId = r.promptId() == null || r.promptId().isBlank()
+                ? feature == Feature.COMPLETIONS ? COMPLETIONS_PROMPT : GENERATIONS_PROMPT
+                : r.promptId().trim();
+        PromptRegistry registry = prompts.get();
+        if (!registry.contains(promptId)) {
+            throw GatewayException.notFound("unknown prompt '" + promptId + "'");
+        }
+        Map<String, Object> inputs = CodeSuggestionInputs.of(r, language, feature);
         // each deployment gets the code and context[] cut to its own token budget; completions are cleaned up
         CodeSuggestionBudget budget = new CodeSuggestionBudget(suggestionStats, above, below,
                 CodeSuggestionBudget.entries(r.context()), language);
-        boolean stream = Boolean.TRUE.equals(r.stream());
-        Function<ModelDeployment, ModelRequest> builder = switch (version) {
-            case 1 -> {
-                PromptRegistry registry = prompts.get();
-                Map<String, Object> inputs = new LinkedHashMap<>();
-                inputs.put("prefix", above);
-                inputs.put("suffix", below);
-                inputs.put("language", language);
-                inputs.put("file_name", file.fileName());
-                inputs.put("instruction", r.userInstruction() == null ? "" : r.userInstruction());
-                yield model -> {
-                    PromptDefinition def = registry.resolve(promptId, model.family(), null);
-                    return rendered(registry, model, def, budget.inputs(model, registry, def, inputs), stream);
-                };
-            }
-            case 2 -> {
-                JsonNode prompt = r.prompt();
-                if (prompt == null || !prompt.isTextual()) {
-                    throw GatewayException.unprocessable("field 'prompt' must be a string with prompt_version 2");
-                }
-                List<ChatMessage> messages = List.of(new ChatMessage("user", prompt.asText()));
-                yield model -> ModelRequest.chat(model, messages, GenerationParams.DEFAULTS, stream);
-            }
-            case 3 -> {
-                List<ChatMessage> messages = promptMessages(r.prompt());
-                yield model -> ModelRequest.chat(model, messages, GenerationParams.DEFAULTS, stream);
-            }
-            default -> throw GatewayException.unprocessable("field 'prompt_version' must be 1, 2 or 3");
-        };
-        List<ModelDeployment> candidates = resolver.forRequest(r.modelIdentifier(), r.modelName(), r.modelEndpoint(),
-                r.modelApiKey(), feature);
-        boolean completion = feature.equals("code_completions");
-        RequestPlan.start(exchange, candidates, builder, model -> completion && version == 1
-                ? budget.postProcessed(Shapes.aiGateway(model, language), model)
-                : Shapes.aiGateway(model, language), stream);
+        boolean completion = feature == Feature.COMPLETIONS;
+        RequestPlan.start(exchange, candidates, model -> {
+            PromptDefinition def = registry.resolve(promptId, model.family(), null);
+            return rendered(registry, model, def, budget.inputs(model, registry, def, inputs), stream);
+        }, model -> completion ? budget.postProcessed(shape.apply(model), model) : shape.apply(model), stream);
     }
 
+    /**
+     * The client's own prompt, where the AI Gateway sends it as it is: a v3 message list, for completions only on the
+     * Anthropic path (model_provider_handlers.py AnthropicHandler), for generations unless a prompt_id asks for the
+     * registry (completions.py _build_code_generations). Null: render the registry prompt.
+     */
+    private static List<ChatMessage> readyPrompt(CodeRequest r, int version, Feature feature) {
+        JsonNode prompt = r.prompt();
+        boolean given = prompt != null && !prompt.isNull();
+        if (version == 2 && given && !prompt.isTextual()) {
+            throw GatewayException.unprocessable("field 'prompt' must be a string or null with prompt_version 2");
+        }
+        if (version != 3 || !given) {
+            return null;
+        }
+        if (!prompt.isArray()) {
+            throw GatewayException.unprocessable("field 'prompt' must be a list of {role, content} with "
+                    + "prompt_version 3");
+        }
+        boolean used = feature == Feature.COMPLETIONS ? "anthropic".equals(r.modelProvider())
+                : r.promptId() == null || r.promptId().isBlank();
+        return used && !prompt.isEmpty() ? promptMessages(prompt) : null;
+    }
+
+    private static void checkContext(List<Requests.CodeContext> context) {
+        if (context == null) {
+            return;
+        }
+        if (context.size() > MAX_CONTEXT_ENTRIES) {
+            throw GatewayException.unprocessable("field 'context' may hold at most " + MAX_CONTEXT_ENTRIES
+                    + " entries");
+        }
+        for (int i = 0; i < context.size(); i++) {
+            Requests.CodeContext c = context.get(i);
+            required(c, "context[" + i + "]");
+            required(c.content(), "context[" + i + "].content");
+        }
+    }
+
+    /** POST /v1/prompts/{prompt_id} (api/v1/prompts/invoke.py). */
     private void prompt(Exchange exchange) {
         exchange.setProperty(ExchangeKeys.API, ApiFamily.PROMPTS);
-        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-        String promptId = path == null ? "" : path.replaceFirst("^/?v1/prompts/?", "").replaceAll("/+$", "");
+        String promptId = promptId(exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class));
         PromptRegistry registry = prompts.get();
         if (promptId.isEmpty() || !registry.contains(promptId)) {
             throw GatewayException.notFound("unknown prompt '" + promptId + "'");
         }
-        PromptRequest r = Json.read(body(exchange), PromptRequest.class);
-        Map<String, Object> inputs = r.inputs() == null ? Map.of() : r.inputs();
+        PromptRequest r = readAiGateway(exchange, PromptRequest.class);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        // PromptInputs.add_current_date: a client's own current_date wins
+        inputs.put("current_date", CodeSuggestionInputs.currentDate());
+        if (r.inputs() != null) {
+            inputs.putAll(r.inputs());
+        }
         boolean stream = Boolean.TRUE.equals(r.stream());
         ModelMetadata meta = r.modelMetadata() == null ? new ModelMetadata(null, null, null, null, null)
                 : r.modelMetadata();
         String feature = resolver.catalog().aliasForFeature(promptId) != null ? promptId : "chat";
         List<ModelDeployment> candidates = resolver.forRequest(meta.identifier(), meta.name(), meta.endpoint(),
                 meta.apiKey(), feature);
-        String constraint = r.promptVersion();
-        // rendered up front, so a missing input or version is reported before anything is sent; fall-backs of
-        // another family render their own variant when they are tried
+        plan(exchange, registry, candidates, promptId, r.promptVersion(), inputs, stream,
+                model -> Shapes.promptText());
+    }
+
+    /** The prompt id of a /v1/prompts path, percent-decoded: GitLab sends model_configuration%2Fcheck. */
+    static String promptId(String path) {
+        String raw = path == null ? "" : path.replaceFirst("^/?v1/prompts/?", "").replaceAll("/+$", "");
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8).replaceAll("/+$", "");
+        } catch (IllegalArgumentException badEscape) {
+            return raw;
+        }
+    }
+
+    /**
+     * Plans a registry prompt: rendered up front for the first model, so a missing input or version is reported
+     * before anything is sent; fall-backs of another family render their own variant when they are tried.
+     */
+    private static void plan(Exchange exchange, PromptRegistry registry, List<ModelDeployment> candidates,
+            String promptId, String constraint, Map<String, Object> inputs, boolean stream,
+            Function<ModelDeployment, ResponseShape> shape) {
         ModelDeployment firstModel = candidates.get(0);
         ModelRequest first = rendered(registry, firstModel, registry.resolve(promptId, firstModel.family(),
                 constraint), inputs, stream);
@@ -179,7 +253,7 @@ public final class Endpoints {
                 model -> model == firstModel ? first
                         : rendered(registry, model, registry.resolve(promptId, model.family(), constraint), inputs,
                                 stream),
-                model -> Shapes.promptText(), stream);
+                shape, stream);
     }
 
     private void chat(Exchange exchange) {
@@ -300,6 +374,18 @@ public final class Endpoints {
             throw GatewayException.unprocessable("field '" + field + "' is required");
         }
         return value;
+    }
+
+    /**
+     * Reads an AI Gateway body: malformed JSON or an empty body is 422 there (FastAPI's request validation), where
+     * the OpenAI routes answer 400.
+     */
+    private static <T> T readAiGateway(Exchange exchange, Class<T> type) {
+        try {
+            return Json.read(body(exchange), type);
+        } catch (GatewayException e) {
+            throw e.status() == 400 ? GatewayException.unprocessable(e.getMessage()) : e;
+        }
     }
 
     private static byte[] body(Exchange exchange) {

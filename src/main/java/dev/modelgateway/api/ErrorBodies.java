@@ -13,6 +13,10 @@ public final class ErrorBodies {
         if (family == ApiFamily.OPENAI) {
             return Json.write(Map.of("error", openAiError(error)));
         }
+        if (error.status() == 401) {
+            // the AI Gateway's authentication middleware answers {"error": ...} (api/middleware/authentication.py)
+            return Json.write(Map.of("error", error.getMessage()));
+        }
         return Json.write(Map.of("detail", error.getMessage()));
     }
 

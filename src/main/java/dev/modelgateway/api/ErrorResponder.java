@@ -2,6 +2,7 @@ package dev.modelgateway.api;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,11 @@ public final class ErrorResponder implements Processor {
         if (family == null) {
             family = ApiFamily.forPath(path);
         }
-        if (error.status() >= 500) {
+        if (family == ApiFamily.PROMPTS && error.upstreamStatus() != null) {
+            LOG.warn("{} {}: the model answered {}", exchange.getProperty(ExchangeKeys.IDENTIFIER, "-", String.class),
+                    path, error.getMessage());
+            error = modelError(error.upstreamStatus());
+        } else if (error.status() >= 500) {
             LOG.warn("{} {} failed: {} {}", exchange.getProperty(ExchangeKeys.IDENTIFIER, "-", String.class),
                     path, error.status(), error.getMessage());
             if (error.getCause() != null && !(error.getCause() instanceof GatewayException)) {
@@ -37,6 +42,15 @@ public final class ErrorResponder implements Processor {
             // the upstream named no wait: tell clients to back off a little rather than nothing
             exchange.getMessage().setHeader("Retry-After", DEFAULT_RETRY_AFTER_SECONDS);
         }
+    }
+
+    /**
+     * A model's own error on /v1/prompts, as the AI Gateway answers it (api/v1/prompts/invoke.py): 421 Misdirected
+     * Request with "status: reason", which GitLab shows as "The self-hosted model server returned code ...".
+     */
+    static GatewayException modelError(int upstreamStatus) {
+        return new GatewayException(421, "model_error", upstreamStatus + ": "
+                + HttpResponseStatus.valueOf(upstreamStatus).reasonPhrase());
     }
 
     /** Retry-After on the wire is whole seconds (or an HTTP date, passed through as the upstream wrote it). */

@@ -9,16 +9,33 @@ public class GatewayException extends RuntimeException {
     private final int status;
     private final String type;
     private final String retryAfter;
+    private final Integer upstreamStatus;
 
     public GatewayException(int status, String type, String message) {
         this(status, type, message, null, null);
     }
 
     public GatewayException(int status, String type, String message, String retryAfter, Throwable cause) {
+        this(status, type, message, retryAfter, cause, null);
+    }
+
+    private GatewayException(int status, String type, String message, String retryAfter, Throwable cause,
+            Integer upstreamStatus) {
         super(message, cause, false, false);
         this.status = status;
         this.type = type;
         this.retryAfter = retryAfter;
+        this.upstreamStatus = upstreamStatus;
+    }
+
+    /** The same failure, marked as the model's own error with the status its server answered. */
+    public GatewayException withUpstreamStatus(int upstream) {
+        return new GatewayException(status, type, getMessage(), retryAfter, getCause(), upstream);
+    }
+
+    /** The same failure with another Retry-After (null: none). */
+    public GatewayException withRetryAfter(String seconds) {
+        return new GatewayException(status, type, getMessage(), seconds, getCause(), upstreamStatus);
     }
 
     public static GatewayException badRequest(String message) {
@@ -48,6 +65,14 @@ public class GatewayException extends RuntimeException {
     /** Seconds (or an HTTP date) the client should wait, passed through from the upstream's 429; may be null. */
     public String retryAfter() {
         return retryAfter;
+    }
+
+    /**
+     * The HTTP status the model's server answered, when this failure is its answer (null for our own failures,
+     * timeouts and unreachable servers): /v1/prompts reports it as the AI Gateway does, 421 "status: reason".
+     */
+    public Integer upstreamStatus() {
+        return upstreamStatus;
     }
 
     /**

@@ -25,6 +25,20 @@ public final class Languages {
     private Languages() {
     }
 
+    /**
+     * The language code suggestions are rendered for: as {@link #detect}, else the file's extension as the AI Gateway
+     * falls back to it (code_suggestions/completions.py); "" when there is none, and a completion is then empty.
+     */
+    public static String forCode(String fileName, String languageIdentifier) {
+        String language = detect(fileName, languageIdentifier);
+        if (!language.isEmpty() || fileName == null) {
+            return language;
+        }
+        String base = fileName.substring(fileName.lastIndexOf('/') + 1);
+        int dot = base.lastIndexOf('.');
+        return dot > 0 && dot < base.length() - 1 ? base.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+    }
+
     public static String detect(String fileName, String languageIdentifier) {
         if (fileName != null) {
             int dot = fileName.lastIndexOf('.');

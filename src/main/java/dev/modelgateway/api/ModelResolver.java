@@ -3,10 +3,14 @@ package dev.modelgateway.api;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.reload.Current;
+import dev.modelgateway.config.ModelFamily;
+import dev.modelgateway.config.ModelIdentifier;
 
 /**
  * Picks the deployments that serve a request: a models.yaml alias, a known identifier, the feature's default, or (only
@@ -17,6 +21,10 @@ public final class ModelResolver {
 
     private static final java.util.Set<String> OPENAI_COMPATIBLE = java.util.Set.of("custom_openai", "openai",
             "hosted_vllm", "ollama");
+    /** Providers a client names without an endpoint: reached with the gateway's own credentials. */
+    private static final Set<String> GATEWAY_CREDENTIALS = Set.of("bedrock", "vertex_ai");
+    /** The settings of a models.yaml deployment that say how the gateway reaches its provider, not which model. */
+    private static final Pattern PROVIDER_SETTING = Pattern.compile("aws_.*|region_name|vertex_.*|api_base");
 
     private final Current<ModelCatalog> catalog;
     private final boolean customModelsEnabled;
@@ -65,6 +73,10 @@ public final class ModelResolver {
     public List<ModelDeployment> forRequest(String identifier, String name, String endpoint, String apiKey,
             String feature) {
         ModelCatalog catalog = this.catalog.get();
+        String provider = providerOf(identifier);
+        if (provider != null && GATEWAY_CREDENTIALS.contains(provider)) {
+            return cloud(catalog, identifier.trim(), name);
+        }
         boolean custom = notBlank(endpoint) || notBlank(apiKey);
         if (custom) {
             return List.of(custom(catalog, identifier, name, endpoint, apiKey));
@@ -81,6 +93,41 @@ public final class ModelResolver {
                     + "' (set features." + feature + " in models.yaml) and the request names none");
         }
         return byAlias(catalog, alias);
+    }
+
+    /**
+     * A Bedrock or Vertex AI model named by a client: served with the gateway's own credentials for that provider,
+     * never the client's endpoint or key (ai_gateway/model_metadata.py drops api_base for these providers). A model
+     * models.yaml has keeps its settings; any other needs gateway.custom-models.enabled, and borrows the provider
+     * settings (region, project, credentials) of the first models.yaml deployment of that provider, if any.
+     */
+    private List<ModelDeployment> cloud(ModelCatalog catalog, String identifier, String name) {
+        List<ModelDeployment> group = catalog.groupOrAlias(identifier);
+        if (group != null) {
+            return group;
+        }
+        ModelDeployment known = catalog.byIdentifier(identifier);
+        if (known != null) {
+            return List.of(known);
+        }
+        if (!customModelsEnabled) {
+            throw GatewayException.forbidden("model '" + identifier + "' is not in models.yaml and this gateway does "
+                    + "not serve models named by clients (gateway.custom-models.enabled is false)");
+        }
+        String provider = providerOf(identifier);
+        Map<String, String> params = new HashMap<>();
+        catalog.groups().values().stream().flatMap(List::stream).filter(d -> d.provider().equals(provider))
+                .findFirst().ifPresent(d -> d.params().forEach((key, value) -> {
+                    if (PROVIDER_SETTING.matcher(key).matches()) {
+                        params.put(key, value);
+                    }
+                }));
+        params.put("model", identifier);
+        try {
+            return List.of(catalog.adHoc(identifier, ModelFamily.named(name), params));
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.unprocessable("model_identifier: " + e.getMessage());
+        }
     }
 
     private ModelDeployment custom(ModelCatalog catalog, String identifier, String name, String endpoint,
@@ -111,9 +158,17 @@ public final class ModelResolver {
             params.put("api_key", apiKey);
         }
         try {
-            return catalog.adHoc(id, null, params);
+            return catalog.adHoc(id, ModelFamily.named(name), params);
         } catch (IllegalArgumentException e) {
             throw GatewayException.unprocessable("model_identifier: " + e.getMessage());
+        }
+    }
+
+    private static String providerOf(String identifier) {
+        try {
+            return notBlank(identifier) ? ModelIdentifier.parse(identifier).provider() : null;
+        } catch (IllegalArgumentException malformed) {
+            return null;
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.provider.ModelRequest;
+import dev.modelgateway.provider.ModelResponse;
 
 /**
  * What an endpoint decided for a request: which deployments to try in order, how to build the model request for each
@@ -18,6 +19,8 @@ import dev.modelgateway.provider.ModelRequest;
 public final class RequestPlan {
 
     public static final String PROPERTY = "gatewayPlan";
+    /** Set when the answer needs no model: invoke-model passes the request by (routes/router.camel.yaml). */
+    public static final String NO_MODEL_CALL = "gatewayNoModelCall";
 
     private final List<ModelDeployment> candidates;
     private final Deque<ModelDeployment> remaining;
@@ -47,6 +50,21 @@ public final class RequestPlan {
         if (exchange.getIn() instanceof HttpMessage http) {
             exchange.setProperty(ExchangeKeys.HTTP_RESPONSE, http.getResponse());
         }
+    }
+
+    /**
+     * Records an answer that needs no model call (a completion with no detectable language): the plan's first
+     * deployment names the model in the answer, and the answer is written as a whole, even for a stream request.
+     */
+    public static void answerWithoutModel(Exchange exchange, List<ModelDeployment> candidates,
+            Function<ModelDeployment, ResponseShape> shape, ModelResponse answer) {
+        RequestPlan plan = new RequestPlan(candidates, model -> {
+            throw new IllegalStateException("no model call was planned");
+        }, shape, false);
+        plan.advance();
+        exchange.setProperty(PROPERTY, plan);
+        exchange.setProperty(ExchangeKeys.MODEL_RESPONSE, answer);
+        exchange.setProperty(NO_MODEL_CALL, true);
     }
 
     public static RequestPlan of(Exchange exchange) {

@@ -17,14 +17,14 @@ public final class Requests {
             String languageIdentifier) {
     }
 
-    /** POST /v2/code/completions, /v2/completions and /v2/code/generations. */
     /** One entry of the AI Gateway's context[]: another file or snippet the editor sends along. */
     public record CodeContext(String type, String name, String content) {
     }
 
-    public record CodeRequest(CurrentFile currentFile, Integer promptVersion, JsonNode prompt, Boolean stream,
-            String modelProvider, String modelName, String modelEndpoint, String modelApiKey, String modelIdentifier,
-            String userInstruction, List<CodeContext> context) {
+    /** POST /v2/code/completions, /v2/completions and /v2/code/generations. */
+    public record CodeRequest(CurrentFile currentFile, Integer promptVersion, JsonNode prompt, String promptId,
+            Boolean stream, String modelProvider, String modelName, String modelEndpoint, String modelApiKey,
+            String modelIdentifier, String userInstruction, List<CodeContext> context) {
     }
 
     /** /v1/prompts/{prompt_id}'s model_metadata. */

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.provider.ModelResponse;
 import dev.modelgateway.provider.Usage;
@@ -14,29 +17,38 @@ import dev.modelgateway.stream.StreamFormat;
 /** The response shapes of the three API families (contract 5.1 and 5.2). */
 public final class Shapes {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Shapes.class);
+
     private Shapes() {
     }
 
-    /** AI Gateway code completions and generations: a text_completion object, or raw text chunks when streamed. */
-    public static ResponseShape aiGateway(ModelDeployment model, String language) {
+    /**
+     * AI Gateway code completions and generations: a text_completion object, or raw text chunks when streamed. An
+     * empty answer has no choice at all (api/v2/code/completions.py); generations lose their Markdown code fences.
+     */
+    public static ResponseShape aiGateway(ModelDeployment model, String language, boolean generation) {
         String id = UUID.randomUUID().toString();
         long created = Instant.now().getEpochSecond();
         return new ResponseShape() {
             @Override
             public byte[] body(ModelResponse r) {
+                String text = r.text() == null ? "" : generation ? CodeFences.generation(r.text()) : r.text();
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("id", id);
                 body.put("object", "text_completion");
                 body.put("created", created);
                 body.put("model", Map.of("engine", model.provider(), "name", model.servedName(),
                         "lang", language == null ? "" : language));
-                body.put("choices", List.of(choice("text", r.text(), r.finishReason())));
+                // an empty answer has no choice, unless a content filter emptied it: that is said, not hidden
+                boolean filtered = "content_filter".equals(r.finishReason());
+                body.put("choices", text.isEmpty() && !filtered ? List.of()
+                        : List.of(choice("text", text, r.finishReason())));
                 return Json.write(body);
             }
 
             @Override
             public StreamFormat streamFormat() {
-                return RAW_TEXT;
+                return generation ? new FenceFreeText() : RAW_TEXT;
             }
         };
     }
@@ -170,7 +182,11 @@ public final class Shapes {
         };
     }
 
-    /** AI Gateway streams: the text itself, chunk after chunk; a failure ends it with an SSE error event. */
+    /**
+     * AI Gateway streams: the text itself, chunk after chunk. The client concatenates the chunks into the suggestion,
+     * so nothing but the model's text ever goes in: a failure (or a content-filter stop) after the first byte ends the
+     * stream and is logged (api/v2/code/completions.py _handle_stream).
+     */
     static final StreamFormat RAW_TEXT = new StreamFormat() {
         @Override
         public String contentType() {
@@ -182,20 +198,18 @@ public final class Shapes {
             return text;
         }
 
-        /** Raw text has no place for a stop reason: a content-filter stop is told like an error, so it is not silent. */
         @Override
         public String end(String finishReason, Usage usage) {
-            if (!"content_filter".equals(finishReason)) {
-                return null;
+            if ("content_filter".equals(finishReason)) {
+                LOG.warn("AI Gateway stream cut short: the provider's content filter stopped the answer");
             }
-            return "\n\nevent: error\ndata: " + new String(Json.write(Map.of("detail",
-                    "the provider's content filter stopped the answer", "finish_reason", "content_filter"))) + "\n\n";
+            return null;
         }
 
         @Override
         public String error(GatewayException error) {
-            return "\n\nevent: error\ndata: " + new String(Json.write(Map.of("detail", error.getMessage(),
-                    "status", error.status()))) + "\n\n";
+            LOG.warn("AI Gateway stream ended early: {} {}", error.status(), error.getMessage());
+            return null;
         }
     };
 
@@ -214,6 +228,34 @@ public final class Shapes {
             }).toList());
         }
         return message;
+    }
+
+    /** A generation's stream: raw text, line by line, without Markdown code fences. */
+    private static final class FenceFreeText implements StreamFormat {
+        private final CodeFences.Lines lines = new CodeFences.Lines();
+
+        @Override
+        public String contentType() {
+            return RAW_TEXT.contentType();
+        }
+
+        @Override
+        public String text(String text) {
+            return lines.add(text);
+        }
+
+        @Override
+        public String end(String finishReason, Usage usage) {
+            RAW_TEXT.end(finishReason, usage);
+            return lines.rest();
+        }
+
+        /** What the model sent before the failure is still code the client may keep; nothing else goes in. */
+        @Override
+        public String error(GatewayException error) {
+            RAW_TEXT.error(error);
+            return lines.rest();
+        }
     }
 
     private static Map<String, Object> choice(String field, Object value, String finishReason) {

@@ -3,6 +3,7 @@ package dev.modelgateway.config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Which prompt variant a served model wants, inferred from its name when models.yaml does not say. */
 public final class ModelFamily {
@@ -24,7 +25,23 @@ public final class ModelFamily {
             Map.entry("qwen", "qwen"),
             Map.entry("gpt", "gpt"));
 
+    /**
+     * The families the AI Gateway knows for self-hosted models (ai_gateway/model_selection/models.yml, the
+     * model_name GitLab's admin page sends): a client naming one of these gets that family's prompts.
+     */
+    private static final Set<String> AI_GATEWAY_FAMILIES = Set.of("codestral", "mistral", "mixtral", "llama3",
+            "codellama", "codegemma", "deepseekcoder", "gpt", "claude_3", "gemini", "qwen", GENERAL);
+
     private ModelFamily() {
+    }
+
+    /** The family a client named (model_name, model_metadata.name) when it is one of the AI Gateway's, else null. */
+    public static String named(String name) {
+        if (name == null) {
+            return null;
+        }
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return AI_GATEWAY_FAMILIES.contains(n) ? n : null;
     }
 
     public static String infer(String servedName) {

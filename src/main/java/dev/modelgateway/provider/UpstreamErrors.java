@@ -25,6 +25,10 @@ public final class UpstreamErrors {
      * @param retryAfter the upstream's retry-after header in seconds, or null
      */
     public static GatewayException fromStatus(String provider, int status, String body, String retryAfter) {
+        return mapped(provider, status, body, retryAfter).withUpstreamStatus(status);
+    }
+
+    private static GatewayException mapped(String provider, int status, String body, String retryAfter) {
         String reason = reason(body);
         String what = provider + " answered " + status + (reason.isEmpty() ? "" : ": " + reason);
         if (status == 429) {

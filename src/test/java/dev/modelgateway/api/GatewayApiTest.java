@@ -118,17 +118,23 @@ class GatewayApiTest {
     }
 
     @Test
-    void promptVersionTwoSendsTheReadyPromptAndThreeTheMessages() throws Exception {
+    void promptVersionTwoRendersTheRegistryPromptAndThreeSendsTheMessagesOnlyWhereTheAiGatewayDoes() throws Exception {
         gateway.post("/v2/code/generations", "{" + FILE + ",\"prompt_version\":2,\"prompt\":\"ready prompt\"}");
         JsonNode two = JSON.readTree(upstream.last().body());
-        assertThat(two.get("messages")).hasSize(1);
-        assertThat(two.at("/messages/0/content").asText()).isEqualTo("ready prompt");
+        assertThat(two.at("/messages/0/role").asText()).isEqualTo("system");
+        assertThat(two.at("/messages/1/content").asText()).contains("def fib(n):").doesNotContain("ready prompt");
 
-        gateway.post("/v2/code/completions", "{" + FILE + ",\"prompt_version\":3,\"prompt\":[{\"role\":\"system\","
-                + "\"content\":\"sys\"},{\"role\":\"user\",\"content\":\"usr\"}]}");
-        JsonNode three = JSON.readTree(upstream.last().body());
-        assertThat(three.at("/messages/0/content").asText()).isEqualTo("sys");
-        assertThat(three.at("/messages/1/content").asText()).isEqualTo("usr");
+        String three = ",\"prompt_version\":3,\"prompt\":[{\"role\":\"system\",\"content\":\"sys\"},"
+                + "{\"role\":\"user\",\"content\":\"usr\"}]";
+        gateway.post("/v2/code/completions", "{" + FILE + three + ",\"model_provider\":\"anthropic\"}");
+        JsonNode anthropic = JSON.readTree(upstream.last().body());
+        assertThat(anthropic.at("/messages/0/content").asText()).isEqualTo("sys");
+        assertThat(anthropic.at("/messages/1/content").asText()).isEqualTo("usr");
+
+        // a LiteLLM-style client's v3 completion gets the registry prompt (LiteLlmHandler ignores prompt)
+        gateway.post("/v2/code/completions", "{" + FILE + three + ",\"model_provider\":\"litellm\"}");
+        assertThat(upstream.last().rawPath()).isEqualTo("/v1/completions");
+        assertThat(JSON.readTree(upstream.last().body()).get("prompt").asText()).isEqualTo("def fib(n):\n    ");
     }
 
     @Test
@@ -188,7 +194,8 @@ class GatewayApiTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource(delimiter = '|', value = {
             "/v1/chat/completions | {bad json                                                   | 400 | malformed JSON",
-            "/v2/code/completions | {not json                                                   | 400 | malformed JSON",
+            "/v2/code/completions | {not json                                                   | 422 | malformed JSON",
+            "/v1/prompts/chat/explain_code | {not json                                          | 422 | malformed JSON",
             "/v2/code/completions | {\"prompt_version\": 1}                                     | 422 | current_file",
             "/v2/code/completions | {\"current_file\": {\"file_name\": \"a.py\"}}              | 422 | content_above_cursor",
             "/v2/code/completions | {\"current_file\": \"x\"}                                  | 422 | current_file",
@@ -230,7 +237,8 @@ class GatewayApiTest {
                 + upstream.baseUrl() + "/allowed/v1\",\"model_identifier\":\"custom_openai/my-model\","
                 + "\"model_name\":\"codestral\",\"model_api_key\":\"client-key\"}");
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(upstream.last().rawPath()).isEqualTo("/allowed/v1/chat/completions");
+        // model_name is the family GitLab's admin chose: codestral's fill-in-the-middle prompt, whatever the served name
+        assertThat(upstream.last().rawPath()).isEqualTo("/allowed/v1/completions");
         assertThat(upstream.last().header("authorization")).isEqualTo("Bearer client-key");
     }
 

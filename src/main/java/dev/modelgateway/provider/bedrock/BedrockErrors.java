@@ -90,7 +90,7 @@ final class BedrockErrors {
         // fromStatus may invent a Retry-After when the upstream gave none; Bedrock never sends one, so keep it
         // empty and let the retrier back off with jitter (withRetryAfter adds one for the client at the end)
         return mapped.status() == 429 && retryAfter == null
-                ? new GatewayException(429, mapped.type(), mapped.getMessage(), null, null) : mapped;
+                ? mapped.withRetryAfter(null) : mapped;
     }
 
     /** Any failure of a call: ours, or the SDK credentials providers' (a missing key, a refused AssumeRole). */
@@ -121,7 +121,7 @@ final class BedrockErrors {
         if (e.status() != 429 || e.retryAfter() != null) {
             return e;
         }
-        return new GatewayException(429, e.type(), e.getMessage(), seconds, e.getCause());
+        return e.withRetryAfter(seconds);
     }
 
     private static String message(AwsServiceException e) {

@@ -31,7 +31,7 @@ final class VertexErrors {
             // (the shared mapping's default of 1 s would read as the upstream's request); see surfaced()
             String reason = UpstreamErrors.reason(body);
             return new GatewayException(429, "rate_limit_error", "upstream rate limit: " + PROVIDER + " answered 429"
-                    + (reason.isEmpty() ? "" : ": " + reason), retryAfter, null);
+                    + (reason.isEmpty() ? "" : ": " + reason), retryAfter, null).withUpstreamStatus(429);
         }
         if (status == 400 || status == 403 || status == 404) {
             String reason = UpstreamErrors.reason(body);
@@ -41,7 +41,7 @@ final class VertexErrors {
                     return new GatewayException(status == 404 ? 404 : 400, "model_not_available",
                             "Vertex AI model " + target.model() + " is not available to project " + target.project()
                                     + " in location " + target.location() + ": enable it in Model Garden or choose a "
-                                    + "location that serves it (Vertex said: " + reason + ")");
+                                    + "location that serves it (Vertex said: " + reason + ")").withUpstreamStatus(status);
                 }
             }
         }
@@ -52,7 +52,7 @@ final class VertexErrors {
     static Throwable surfaced(Throwable error) {
         GatewayException e = UpstreamErrors.unwrap(error, PROVIDER);
         if (e.status() == 429 && e.retryAfter() == null) {
-            return new GatewayException(429, e.type(), e.getMessage(), RETRY_AFTER_SECONDS, null);
+            return e.withRetryAfter(RETRY_AFTER_SECONDS);
         }
         return e;
     }
