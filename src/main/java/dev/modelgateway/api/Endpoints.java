@@ -225,8 +225,13 @@ public final class Endpoints {
         String feature = resolver.catalog().aliasForFeature(promptId) != null ? promptId : "chat";
         List<ModelDeployment> candidates = resolver.forRequest(meta.identifier(), meta.name(), meta.endpoint(),
                 meta.apiKey(), feature);
+        OpenAiChat.PromptTools tools = OpenAiChat.PromptTools.of(r.tools(), r.toolChoice());
+        if (stream && tools != null) {
+            // a raw text stream has no place for a tool call
+            throw GatewayException.unprocessable("field 'tools' is answered whole on /v1/prompts: send stream: false");
+        }
         plan(exchange, registry, candidates, promptId, r.promptVersion(), inputs, stream,
-                model -> Shapes.promptText());
+                model -> Shapes.promptText(), tools);
     }
 
     /** The prompt id of a /v1/prompts path, percent-decoded: GitLab sends model_configuration%2Fcheck. */
@@ -245,14 +250,14 @@ public final class Endpoints {
      */
     private static void plan(Exchange exchange, PromptRegistry registry, List<ModelDeployment> candidates,
             String promptId, String constraint, Map<String, Object> inputs, boolean stream,
-            Function<ModelDeployment, ResponseShape> shape) {
+            Function<ModelDeployment, ResponseShape> shape, OpenAiChat.PromptTools tools) {
         ModelDeployment firstModel = candidates.get(0);
-        ModelRequest first = rendered(registry, firstModel, registry.resolve(promptId, firstModel.family(),
-                constraint), inputs, stream);
+        ModelRequest first = OpenAiChat.PromptTools.apply(tools, registry.resolve(promptId, firstModel.family(),
+                constraint), def -> rendered(registry, firstModel, def, inputs, stream));
         RequestPlan.start(exchange, candidates,
                 model -> model == firstModel ? first
-                        : rendered(registry, model, registry.resolve(promptId, model.family(), constraint), inputs,
-                                stream),
+                        : OpenAiChat.PromptTools.apply(tools, registry.resolve(promptId, model.family(), constraint),
+                                def -> rendered(registry, model, def, inputs, stream)),
                 shape, stream);
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,9 @@ import dev.modelgateway.api.Requests.ChatCompletionRequest;
 import dev.modelgateway.api.Requests.ChatMessageIn;
 import dev.modelgateway.provider.ChatMessage;
 import dev.modelgateway.provider.ChatOptions;
+import dev.modelgateway.prompt.PromptDefinition;
 import dev.modelgateway.provider.ContentPart;
+import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ToolCall;
 
 /**
@@ -255,5 +258,34 @@ final class OpenAiChat {
             default -> throw GatewayException.unprocessable("field 'response_format.type' must be text, json_object "
                     + "or json_schema");
         };
+    }
+
+    /**
+     * /v1/prompts with tools: the request's {@code tools} (OpenAI shape), else those the prompt definition declares,
+     * offered to the model with the request's {@code tool_choice}; tool calls are answered in OpenAI's shape.
+     */
+    record PromptTools(List<ChatOptions.Tool> tools, JsonNode toolChoice) {
+
+        /** The request's tools, or null when it brings none (a definition may still declare some). */
+        static PromptTools of(JsonNode tools, JsonNode toolChoice) {
+            List<ChatOptions.Tool> parsed = OpenAiChat.tools(tools);
+            if (parsed == null && toolChoice != null && !toolChoice.isNull()) {
+                throw GatewayException.unprocessable("field 'tool_choice' needs 'tools'");
+            }
+            return parsed == null ? null : new PromptTools(parsed, toolChoice);
+        }
+
+        /** The rendered request for this definition, with the tools it is to offer. */
+        static ModelRequest apply(PromptTools requested, PromptDefinition def,
+                Function<PromptDefinition, ModelRequest> render) {
+            ModelRequest request = render.apply(def);
+            List<ChatOptions.Tool> tools = requested != null ? requested.tools() : OpenAiChat.tools(def.tools());
+            if (tools == null || request.isFim()) {
+                return request;
+            }
+            ChatOptions.ToolChoice choice = requested == null ? null
+                    : OpenAiChat.toolChoice(requested.toolChoice(), tools);
+            return request.withOptions(new ChatOptions(tools, choice, null, null, null));
+        }
     }
 }

@@ -33,7 +33,7 @@ public final class Requests {
 
     /** POST /v1/prompts/{prompt_id}. */
     public record PromptRequest(Map<String, Object> inputs, String promptVersion, Boolean stream,
-            ModelMetadata modelMetadata) {
+            ModelMetadata modelMetadata, JsonNode tools, JsonNode toolChoice) {
     }
 
     public record StreamOptions(Boolean includeUsage) {

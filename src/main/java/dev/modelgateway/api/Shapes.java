@@ -58,7 +58,8 @@ public final class Shapes {
         return new ResponseShape() {
             @Override
             public byte[] body(ModelResponse r) {
-                return Json.write(r.text());
+                // a prompt that offered tools and got a call answers OpenAI's assistant message
+                return Json.write(r.toolCalls() == null ? r.text() : message(r));
             }
 
             @Override

@@ -233,8 +233,23 @@ public final class PromptRegistry {
             List<String> required = new ArrayList<>();
             node.path("inputs").forEach(n -> required.add(n.asText()));
             String name = node.path("name").asText(id);
+            JsonNode tools = node.get("tools");
+            if (tools != null && !tools.isNull()) {
+                if (!tools.isArray()) {
+                    throw new PromptRegistryException(where + ": tools must be a list of OpenAI function tools");
+                }
+                for (int i = 0; i < tools.size(); i++) {
+                    if (!"function".equals(tools.get(i).path("type").asText())
+                            || !tools.get(i).path("function").path("name").isTextual()) {
+                        throw new PromptRegistryException(where + ": tools[" + i + "] must be {type: function, "
+                                + "function: {name, description, parameters}}");
+                    }
+                }
+            } else {
+                tools = null;
+            }
             return new PromptDefinition(id, family, version, name, gen, timeout, Map.copyOf(templates),
-                    List.copyOf(required), rel.toString());
+                    List.copyOf(required), rel.toString(), tools);
         }
 
         private static List<String> stops(JsonNode stop) {

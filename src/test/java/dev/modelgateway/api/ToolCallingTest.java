@@ -353,4 +353,28 @@ class ToolCallingTest {
         assertThat(JSON.readTree(refused.body()).at("/error/message").asText()).contains("'seed'");
         assertThat(upstream.requests().stream().filter(r -> !r.rawPath().equals("/token"))).isEmpty();
     }
+
+    // --- /v1/prompts ---
+
+    @Test
+    void aRegistryPromptOffersTheRequestsToolsAndAnswersAToolCallInOpenAisShape() throws Exception {
+        answerJson("{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_5\",\"name\":"
+                + "\"get_weather\",\"input\":{\"city\":\"Paris\"}}],\"stop_reason\":\"tool_use\",\"usage\":"
+                + "{\"input_tokens\":9,\"output_tokens\":4}}");
+        String request = "{\"inputs\":{\"selected_text\":\"x = 1\",\"language\":\"python\",\"file_name\":"
+                + "\"a.py\"},\"model_metadata\":{\"identifier\":\"claude\"},\"tools\":" + TOOLS
+                + ",\"tool_choice\":\"required\"}";
+        JsonNode body = ok(gateway.post("/v1/prompts/chat/explain_code", request));
+        assertThat(body.path("role").asText()).isEqualTo("assistant");
+        assertThat(body.at("/tool_calls/0/id").asText()).isEqualTo("toolu_5");
+        assertThat(body.at("/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+        JsonNode sent = JSON.readTree(lastCall().body());
+        assertThat(sent.at("/tools/0/name").asText()).isEqualTo("get_weather");
+        assertThat(sent.at("/tool_choice/type").asText()).isEqualTo("any");
+
+        HttpResponse<String> streamed = gateway.post("/v1/prompts/chat/explain_code",
+                request.replace("\"tools\":", "\"stream\":true,\"tools\":"));
+        assertThat(streamed.statusCode()).isEqualTo(422);
+        assertThat(streamed.body()).contains("stream: false");
+    }
 }
