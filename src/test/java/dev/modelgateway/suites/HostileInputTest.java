@@ -102,9 +102,9 @@ class HostileInputTest {
                 post("deeply nested messages", CHAT, chat(deep), 422, E, "messages"),
                 post("deeply nested extra field", CHAT, "{\"model\":\"m\",\"x\":" + deep + ",\"messages\":" + msg
                         + "}", 400, E, "nesting depth"),
-                // contract 5.4 makes these 422 (the AI Gateway's validation status) once issue 14 lands
-                post("AI Gateway: malformed JSON", CODE, "{\"current_file\":", 400, D, "malformed JSON"),
-                post("AI Gateway: empty body", CODE, "", 400, D, "empty"),
+                // contract 5.4: the AI Gateway answers an undecodable body with its validation status, 422
+                post("AI Gateway: malformed JSON", CODE, "{\"current_file\":", 422, D, "malformed JSON"),
+                post("AI Gateway: empty body", CODE, "", 422, D, "empty"),
                 // wrong types and nulls
                 post("model is a number (read as a name)", CHAT, "{\"model\":5,\"messages\":" + msg + "}", 404, E,
                         "unknown model '5'"),
@@ -145,7 +145,7 @@ class HostileInputTest {
                 raw("overlong UTF-8 encoding", CHAT, "application/json", bytes(PRE, new int[] {0xc0, 0xaf}, POST),
                         400, E, "not valid UTF-8"),
                 raw("UTF-8 encoded surrogate", CODE, "application/json", bytes("{\"current_file\":{\"file_name\":\"a",
-                        new int[] {0xed, 0xa0, 0x80}, ".py\",\"content_above_cursor\":\"x\"}}"), 400, D,
+                        new int[] {0xed, 0xa0, 0x80}, ".py\",\"content_above_cursor\":\"x\"}}"), 422, D,
                         "not valid UTF-8"),
                 raw("truncated UTF-8 sequence", CHAT, "application/json", bytes(PRE, new int[] {0xe2, 0x82}, POST),
                         400, E, "not valid UTF-8"),
