@@ -43,7 +43,7 @@ class ClientNamedModelsTest {
     }
 
     static ModelResolver resolver(boolean customModels) {
-        return new ModelResolver(Current.of(catalog), customModels, List.of("http://vllm.internal:8000/"));
+        return new ModelResolver(Current.of(catalog), customModels, List.of("http://127.0.0.1:8000/"));
     }
 
     @Test
@@ -83,10 +83,10 @@ class ClientNamedModelsTest {
     @Test
     void theFamilyGitLabGivesPicksThePromptVariantUnlessItIsNotOneOfTheAiGateways() {
         ModelResolver r = resolver(true);
-        assertThat(r.forRequest("custom_openai/served-22b", "codestral", "http://vllm.internal:8000/v1", null,
+        assertThat(r.forRequest("custom_openai/served-22b", "codestral", "http://127.0.0.1:8000/v1", null,
                 "code_completions").get(0).family()).isEqualTo("codestral");
         // not an AI Gateway family: the family comes from the served name, as without model_name
-        assertThat(r.forRequest("custom_openai/llama-3-70b", "my-favourite", "http://vllm.internal:8000/v1", null,
+        assertThat(r.forRequest("custom_openai/llama-3-70b", "my-favourite", "http://127.0.0.1:8000/v1", null,
                 "code_completions").get(0).family()).isEqualTo("llama3");
     }
 }

@@ -88,7 +88,8 @@ class EndpointSecurityTest {
     void anAllowedEndpointWorks() {
         HttpResponse<String> r = completion("http://127.0.0.1:" + allowed.port() + "/allowed/v1");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(allowed.last().rawPath()).isEqualTo("/allowed/v1/chat/completions");
+        // a code completion reaches the allowed server's chat or FIM surface, per the prompt variant of its family
+        assertThat(allowed.last().rawPath()).startsWith("/allowed/v1/").endsWith("completions");
     }
 
     @Test

@@ -222,7 +222,7 @@ class LiteLlmConfigTest {
 
     /** rpm windows are calendar minutes: start a window test with enough of the minute left. */
     private static void awayFromTheMinuteBoundary() {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .until(() -> System.currentTimeMillis() % 60_000 < 50_000);
     }
 }

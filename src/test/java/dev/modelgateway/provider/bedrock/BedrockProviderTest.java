@@ -78,7 +78,9 @@ class BedrockProviderTest {
         upstream = new CaptureServer();
         sts = new CaptureServer().answer((req, resp) -> resp.putHeader("Content-Type", "text/xml").end(ASSUMED));
         gateway = GatewayTestServer.start("model_list:\n"
-                + entry("claude", "bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0", "")
+                // raw stream relay is proven with post-processing off (it holds back a line still being written)
+                + entry("claude", "bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0",
+                        "    model_info:\n      suggestions_post_processing_exclude: all\n")
                 + entry("claude-35", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", "")
                 + entry("claude-arn", "bedrock/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123xyz",
                         "    model_info:\n      family: claude_3\n")
