@@ -41,6 +41,7 @@ import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.emulator.Emulator;
 import dev.modelgateway.suggestions.SuggestionStats;
 import dev.modelgateway.http.AsyncHttpEngine;
+import dev.modelgateway.http.EdgeAnswer;
 import dev.modelgateway.http.InFlightLimit;
 import dev.modelgateway.prompt.PromptRegistry;
 import dev.modelgateway.provider.ProviderCall;
@@ -61,6 +62,7 @@ import dev.modelgateway.router.DeploymentState;
 import dev.modelgateway.router.InMemoryDeploymentState;
 import dev.modelgateway.router.RouterSteps;
 import dev.modelgateway.observe.AccessLog;
+import dev.modelgateway.observe.EdgeAnswers;
 import dev.modelgateway.observe.DeploymentStats;
 import dev.modelgateway.observe.Deployments;
 import dev.modelgateway.observe.GatewayMetrics;
@@ -179,8 +181,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
-        configureOperations(context, currentCatalog, currentPrompts, state);
-        context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context));
+        EdgeAnswers edge = configureOperations(context, currentCatalog, currentPrompts, state);
+        context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context, edge));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
     }
@@ -204,7 +206,7 @@ public class GatewayConfiguration implements CamelConfiguration {
      * per-request observer the routes start with, traces when OTEL_EXPORTER_OTLP_ENDPOINT is set, /status, the model
      * check and readiness.
      */
-    private static void configureOperations(CamelContext context, Current<ModelCatalog> catalog,
+    private static EdgeAnswers configureOperations(CamelContext context, Current<ModelCatalog> catalog,
             Current<PromptRegistry> prompts, DeploymentState router) {
         // one registry: the one camel-micrometer-prometheus made if it started first, else ours, which it then finds
         PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(
@@ -227,12 +229,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         boolean tracing = Tracing.install(context, System.getenv());
         bind(context, "deploymentStats", stats);
         bind(context, "gatewayMetrics", metrics);
-        bind(context, "observeRequest", new RequestObserver(catalog, metrics, stats, new AccessLog(), tracing));
+        AccessLog accessLog = new AccessLog();
+        bind(context, "observeRequest", new RequestObserver(catalog, metrics, stats, accessLog, tracing));
         ModelCheck check = new ModelCheck(context, catalog, prompts, stats);
         bind(context, "modelCheck", check);
         StatusPage page = new StatusPage(catalog, stats, () -> context.getRegistry().findByType(StatusSection.class));
         context.getManagementStrategy().addEventNotifier(new ManagementEndpoints(context, page, check));
         HealthCheckRegistry.get(context).register(new ModelsReadiness(catalog, stats));
+        return new EdgeAnswers(metrics, accessLog);
     }
 
     /**
@@ -271,9 +275,11 @@ public class GatewayConfiguration implements CamelConfiguration {
     /** Once the HTTP server is up: JSON bodies for the errors Vert.x answers itself (413 over the body limit, 404). */
     private static final class JsonHttpErrors extends SimpleEventNotifierSupport {
         private final CamelContext context;
+        private final EdgeAnswers edge;
 
-        JsonHttpErrors(CamelContext context) {
+        JsonHttpErrors(CamelContext context, EdgeAnswers edge) {
             this.context = context;
+            this.edge = edge;
             setIgnoreExchangeEvents(true);
         }
 
@@ -292,6 +298,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 LOG.warn("platform-http router not found: Vert.x's own error pages stay plain text");
                 return;
             }
+            // before the in-flight limit: the answers below and the limit's 503 are counted and logged too
+            router.route().order(Integer.MIN_VALUE).handler(edge);
             // an oversize body leaves unread bytes on the connection: answer and close it
             router.route().failureHandler(ctx -> {
                 if (ctx.statusCode() == 413) {
@@ -311,6 +319,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             if (ctx.response().ended()) {
                 return;
             }
+            EdgeAnswer.mark(ctx);
             ApiFamily family = ApiFamily.forPath(ctx.request().path());
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(io.vertx.core.buffer.Buffer.buffer(ErrorBodies.body(family,

@@ -43,9 +43,9 @@ public final class InFlightLimit implements AsyncPlatformHttpConsumer.Tracker {
         return inFlight.get();
     }
 
-    /** First handler of every request on the API router. */
+    /** First handler of every request on the API router, after the edge observer (observe.EdgeAnswers). */
     void install(Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::admit);
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::admit);
     }
 
     private void admit(RoutingContext ctx) {
@@ -80,6 +80,7 @@ public final class InFlightLimit implements AsyncPlatformHttpConsumer.Tracker {
         String path = ctx.request().path();
         GatewayException error = new GatewayException(503, "overloaded_error", "the gateway has " + max
                 + " requests in flight (gateway.http.max-in-flight); retry after " + RETRY_AFTER_SECONDS + " s");
+        EdgeAnswer.mark(ctx);
         // the unread body stays on the connection: close it once answered
         ctx.response().setStatusCode(503)
                 .putHeader("Content-Type", "application/json")

@@ -15,16 +15,12 @@ public final class AccessLog {
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final int MAX_PATH = 256;
 
-    void write(RequestObservation o, int status, long durationNanos, long ttftNanos) {
+    /** {@code fallbackFrom}: the group the request named when a fallback group served it (gatewayFallbackFrom). */
+    void write(RequestObservation o, int status, long durationNanos, long ttftNanos, String fallbackFrom) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        StringBuilder sb = new StringBuilder(320);
-        sb.append("{\"ts\":\"").append(Instant.ofEpochMilli(o.startMillis)).append('"');
-        string(sb, "request_id", o.requestId);
-        string(sb, "api", o.api);
-        string(sb, "path", o.path == null ? null
-                : o.path.length() > MAX_PATH ? o.path.substring(0, MAX_PATH) : o.path);
+        StringBuilder sb = start(o.startMillis, o.requestId, o.api, o.path);
         string(sb, "model", o.model.isEmpty() ? null : o.model);
         string(sb, "provider", o.provider.isEmpty() ? null : o.provider);
         string(sb, "deployment", o.deployment.isEmpty() ? null : o.deployment);
@@ -34,9 +30,35 @@ public final class AccessLog {
         sb.append(",\"input_tokens\":").append(o.usageReported ? String.valueOf(o.inputTokens) : "null");
         sb.append(",\"output_tokens\":").append(o.usageReported ? String.valueOf(o.outputTokens) : "null");
         sb.append(",\"attempts\":").append(o.attempts);
-        string(sb, "fallback_from", o.fallbackFrom());
+        string(sb, "fallback_from", fallbackFrom);
         sb.append('}');
         LOG.info(sb.toString());
+    }
+
+    /** A request the HTTP edge answered itself (404, 405, 413, 503 over the in-flight limit): no model, no attempt. */
+    void writeEdge(long startMillis, String requestId, String api, String path, int status, long durationNanos) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder sb = start(startMillis, requestId, api, path);
+        string(sb, "model", null);
+        string(sb, "provider", null);
+        string(sb, "deployment", null);
+        sb.append(",\"status\":").append(status);
+        sb.append(",\"duration_ms\":").append(millis(durationNanos));
+        sb.append(",\"ttft_ms\":null,\"input_tokens\":null,\"output_tokens\":null,\"attempts\":0");
+        string(sb, "fallback_from", null);
+        sb.append('}');
+        LOG.info(sb.toString());
+    }
+
+    private static StringBuilder start(long startMillis, String requestId, String api, String path) {
+        StringBuilder sb = new StringBuilder(320);
+        sb.append("{\"ts\":\"").append(Instant.ofEpochMilli(startMillis)).append('"');
+        string(sb, "request_id", requestId);
+        string(sb, "api", api);
+        string(sb, "path", path == null ? null : path.length() > MAX_PATH ? path.substring(0, MAX_PATH) : path);
+        return sb;
     }
 
     private static String millis(long nanos) {

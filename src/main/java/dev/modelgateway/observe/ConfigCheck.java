@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.Main;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -62,14 +64,18 @@ public final class ConfigCheck {
     }
 
     /** The command: {@code check [--models]}; {@code mains} builds the gateway for --models. */
-    public static int check(List<String> args, java.util.function.Function<Map<String, String>,
-            org.apache.camel.main.Main> mains, PrintStream out) {
-        ModelsTable.mains = mains;
-        return run(args, out, System.getenv());
+    public static int check(List<String> args, Function<Map<String, String>, Main> mains, PrintStream out) {
+        return run(args, out, System.getenv(), mains);
     }
 
     /** Runs the check from the working directory; returns the exit code. */
     public static int run(List<String> args, PrintStream out, Map<String, String> env) {
+        return run(args, out, env, null);
+    }
+
+    /** As {@link #run(List, PrintStream, Map)}; {@code mains} builds the gateway for {@code --models}. */
+    public static int run(List<String> args, PrintStream out, Map<String, String> env,
+            Function<Map<String, String>, Main> mains) {
         ConfigCheck check = new ConfigCheck(env);
         Path settings = Path.of(env.getOrDefault("GATEWAY_CONFIG", "application.properties"));
         Map<String, String> values = check.properties(settings);
@@ -85,7 +91,10 @@ public final class ConfigCheck {
         }
         int code = check.problems.isEmpty() ? 0 : 1;
         if (code == 0 && args.contains("--models")) {
-            code = ModelsTable.run(out);
+            if (mains == null) {
+                throw new IllegalArgumentException("check --models needs the gateway's Main");
+            }
+            code = ModelsTable.run(out, mains);
         }
         return code;
     }

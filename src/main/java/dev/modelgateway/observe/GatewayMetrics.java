@@ -67,6 +67,15 @@ public final class GatewayMetrics {
 
     void finished(String api, String model, String provider, int status, long durationNanos) {
         inFlight.decrementAndGet();
+        count(api, model, provider, status, durationNanos);
+    }
+
+    /** A request the HTTP edge answered before any route ran (404, 405, 413, the in-flight limit's 503). */
+    void answeredAtEdge(String api, int status, long durationNanos) {
+        count(api, "none", "none", status, durationNanos);
+    }
+
+    private void count(String api, String model, String provider, int status, long durationNanos) {
         requests.computeIfAbsent(new RequestKey(api, model, provider, String.valueOf(status)),
                 k -> Counter.builder("gateway.requests").description("Requests answered, by API, model and status")
                         .tags("api", k.api, "model", k.model, "provider", k.provider, "status", k.status)

@@ -1,6 +1,10 @@
 package dev.modelgateway.observe;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,20 +15,19 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
- * {@code check --models}: starts the gateway's beans and routes with its servers on ephemeral loopback ports (no queue,
+ * {@code check --models}: starts the gateway's beans and routes with its servers on free loopback ports (no queue,
  * no reload), runs the model check against every group of models.yaml and prints a table; exit 1 when any deployment
  * failed.
  */
 final class ModelsTable {
 
-    /** Builds the gateway's Main with these settings over the usual ones (App knows how). */
-    static volatile Function<Map<String, String>, Main> mains;
-
     private ModelsTable() {
     }
 
-    static int run(PrintStream out) {
-        Main main = mains.apply(Map.of("camel.server.port", "0", "camel.management.port", "0",
+    /** {@code mains} builds the gateway's Main with these settings over the usual ones (App knows how). */
+    static int run(PrintStream out, Function<Map<String, String>, Main> mains) {
+        // ports picked here, not 0: the HTTP engine finds its Vert.x router by the configured port
+        Main main = mains.apply(Map.of("camel.server.port", freePort(), "camel.management.port", freePort(),
                 "camel.server.host", "127.0.0.1", "camel.management.host", "127.0.0.1",
                 "gateway.queue.enabled", "false", "gateway.reload.enabled", "false"));
         try {
@@ -50,6 +53,14 @@ final class ModelsTable {
             return 1;
         } finally {
             main.stop();
+        }
+    }
+
+    private static String freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return String.valueOf(socket.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port for the model check", e);
         }
     }
 

@@ -30,7 +30,6 @@ final class RequestObservation implements CallEvents {
     volatile String model = "";
     volatile String provider = "";
     volatile String deployment = "";
-    volatile String firstModel;
     volatile long firstByteNanos;
     volatile int inputTokens;
     volatile int outputTokens;
@@ -59,9 +58,6 @@ final class RequestObservation implements CallEvents {
         model = Deployments.alias(catalog, d);
         deployment = Deployments.id(catalog, d);
         provider = d.provider();
-        if (firstModel == null) {
-            firstModel = model;
-        }
         if (requestSpan != null) {
             // the provider route's span is current while its first step runs: it is this attempt's upstream span
             Span upstream = Span.current();
@@ -104,12 +100,6 @@ final class RequestObservation implements CallEvents {
         if (upstreamSpan != null) {
             Tracing.failed(upstreamSpan, failure);
         }
-    }
-
-    /** The group asked for, when another group served the request (a LiteLLM fallback), else null. */
-    String fallbackFrom() {
-        String first = firstModel;
-        return first != null && !first.equals(model) ? first : null;
     }
 
     long ttftNanos() {

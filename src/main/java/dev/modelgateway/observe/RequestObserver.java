@@ -13,6 +13,7 @@ import dev.modelgateway.api.ResponseWriter;
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.provider.CallEvents;
 import dev.modelgateway.reload.Current;
+import dev.modelgateway.router.RouterSteps;
 
 /**
  * The first step of every API route and of the queue route (routes/errors.camel.yaml, routes/queue.camel.yaml):
@@ -125,7 +126,7 @@ public final class RequestObserver implements Processor {
             stats.request(o.deployment, duration / 1_000_000, ttft < 0 ? -1 : ttft / 1_000_000, o.inputTokens,
                     o.outputTokens, status >= 500);
         }
-        log.write(o, status, duration, ttft);
+        log.write(o, status, duration, ttft, exchange.getProperty(RouterSteps.FALLBACK_FROM, String.class));
     }
 
     private static int status(Exchange exchange, HttpServerResponse response) {
