@@ -25,11 +25,6 @@ public final class Retrier {
         this.settings = settings;
     }
 
-    /** With the default number of retries and no cancellation signal. */
-    public <T> CompletableFuture<T> call(String provider, Supplier<CompletableFuture<T>> attempt) {
-        return call(provider, UpstreamCall.detached(), settings.maxRetries(), attempt);
-    }
-
     /** With the request's own limits ({@link UpstreamSettings#limits}) and its cancellation signal. */
     public <T> CompletableFuture<T> call(String provider, ModelRequest request, Supplier<CompletableFuture<T>> attempt) {
         return call(provider, request.call(), settings.limits(request).maxRetries(), attempt);

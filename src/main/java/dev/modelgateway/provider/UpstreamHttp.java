@@ -122,11 +122,6 @@ public final class UpstreamHttp {
         return retrier;
     }
 
-    /** As {@link #post(ModelRequest, String, String, Map, Buffer)}, with the default limits and no cancellation. */
-    public CompletableFuture<Response> post(String url, Map<String, String> headers, Buffer body) {
-        return post(UpstreamCall.detached(), settings.timeout().toMillis(), "the upstream", url, headers, body);
-    }
-
     /**
      * POSTs and reads the whole answer, whatever its status: a 2xx body up to gateway.upstream.max-response-bytes
      * (past it: 502, connection reset), any other body up to {@link UpstreamSettings#MAX_ERROR_BYTES} (the rest is not
@@ -181,16 +176,6 @@ public final class UpstreamHttp {
         return result;
     }
 
-    /**
-     * POSTs and, on a 2xx, hands over the response paused, so that no byte is missed before the caller has attached
-     * its handlers (the caller resumes it). A non-2xx is read whole and fails the future with the mapped error.
-     */
-    public CompletableFuture<HttpClientResponse> openStream(String provider, String url, Map<String, String> headers,
-            Buffer body) {
-        return openStream(url, headers, body, (status, text, retryAfter) -> UpstreamErrors.fromStatus(provider, status,
-                text, retryAfter));
-    }
-
     /** Maps a refused call (status, body, Retry-After seconds) to the client's error, for providers that read more. */
     public interface ErrorMapper {
         GatewayException map(int status, String body, String retryAfter);
@@ -199,31 +184,6 @@ public final class UpstreamHttp {
         default GatewayException map(int status, String body, io.vertx.core.MultiMap headers) {
             return map(status, body, retryAfter(headers));
         }
-    }
-
-    /** As {@link #openStream(String, String, Map, Buffer)}, with the provider's own error mapping. */
-    public CompletableFuture<HttpClientResponse> openStream(String url, Map<String, String> headers, Buffer body,
-            ErrorMapper errors) {
-        CompletableFuture<HttpClientResponse> result = new CompletableFuture<>();
-        // idle timeout: the first token, and every later one, must arrive within first-token-timeout
-        onLane(url, (context, client) -> client.request(options(url, headers, settings.firstTokenTimeout().toMillis()))
-                .compose(req -> req.send(body))
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        result.completeExceptionally(ar.cause());
-                        return;
-                    }
-                    HttpClientResponse resp = ar.result();
-                    if (resp.statusCode() / 100 == 2) {
-                        resp.pause();
-                        result.complete(resp);
-                    } else {
-                        readAtMost(resp.request(), resp, UpstreamSettings.MAX_ERROR_BYTES, true).onComplete(b ->
-                                result.completeExceptionally(errors.map(resp.statusCode(),
-                                        b.succeeded() ? b.result().toString() : "", resp.headers())));
-                    }
-                }));
-        return result;
     }
 
     /**

@@ -18,8 +18,12 @@ import dev.modelgateway.stream.StreamListener;
  * Reads a Bedrock stream's body: AWS event-stream frames (prelude, headers, payload, CRC32s), decoded by the AWS
  * event-stream library's {@link MessageDecoder}, the codec the AWS SDK decodes them with. Event frames go to the
  * operation's handler by {@code :event-type}; an exception frame ({@code :exception-type}) or an error frame ends the
- * stream with Bedrock's error. Only a partial frame is buffered: memory per stream stays at one frame. When the
- * listener is cancelled (its client hung up) the body is aborted at the next chunk and nothing more is handed on.
+ * stream with Bedrock's error. Only a partial frame is buffered (the library refuses a payload over 24 MB).
+ *
+ * <p>Back-pressure, as {@link dev.modelgateway.stream.SseEvents#decode} applies it: after the frames of a chunk are
+ * handed on, a full client write queue pauses the body until the client drains it, so a client that reads slowly
+ * holds a small buffer, not the answer. When the listener is cancelled (its client hung up) the body is aborted and
+ * nothing more is handed on.
  */
 final class BedrockEventStream {
 
@@ -28,14 +32,16 @@ final class BedrockEventStream {
         void onEvent(String eventType, byte[] payload);
     }
 
+    private final ReadStream<Buffer> body;
     private final StreamListener listener;
     private final Events events;
     private final Consumer<GatewayException> onFailure;
     private final Runnable abort;
     private boolean done;
 
-    private BedrockEventStream(StreamListener listener, Events events, Consumer<GatewayException> onFailure,
-            Runnable abort) {
+    private BedrockEventStream(ReadStream<Buffer> body, StreamListener listener, Events events,
+            Consumer<GatewayException> onFailure, Runnable abort) {
+        this.body = body;
         this.listener = listener;
         this.events = events;
         this.onFailure = onFailure;
@@ -49,7 +55,7 @@ final class BedrockEventStream {
      */
     static void decode(ReadStream<Buffer> body, StreamListener listener, Events events, Runnable onEnd,
             Consumer<GatewayException> onFailure, Runnable abort) {
-        BedrockEventStream stream = new BedrockEventStream(listener, events, onFailure, abort);
+        BedrockEventStream stream = new BedrockEventStream(body, listener, events, onFailure, abort);
         MessageDecoder decoder = new MessageDecoder(stream::dispatch);
         body.handler(chunk -> stream.feed(decoder, chunk));
         body.exceptionHandler(e -> stream.fail(BedrockErrors.map(e), false));
@@ -66,9 +72,7 @@ final class BedrockEventStream {
         if (done) {
             return;
         }
-        if (listener.isCancelled()) {
-            done = true;
-            abort.run();
+        if (hungUp()) {
             return;
         }
         try {
@@ -79,10 +83,24 @@ final class BedrockEventStream {
             fail(UpstreamErrors.garbage(BedrockErrors.PROVIDER, "an event-stream frame could not be read ("
                     + badFrame.getMessage() + ")"), true);
         }
+        if (!done && listener.writeQueueFull()) {
+            body.pause();
+            listener.onDrain(body::resume);
+        }
+    }
+
+    /** The client went away: the body is aborted, nothing more is decoded. */
+    private boolean hungUp() {
+        if (!listener.isCancelled()) {
+            return false;
+        }
+        done = true;
+        abort.run();
+        return true;
     }
 
     private void dispatch(Message message) {
-        if (done) {
+        if (done || hungUp()) {
             return;
         }
         String type = header(message, ":message-type");

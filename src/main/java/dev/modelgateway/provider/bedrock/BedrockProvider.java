@@ -3,13 +3,11 @@ package dev.modelgateway.provider.bedrock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.config.ModelDeployment;
@@ -17,7 +15,6 @@ import dev.modelgateway.provider.FimAsChat;
 import dev.modelgateway.provider.ModelProvider;
 import dev.modelgateway.provider.ModelRequest;
 import dev.modelgateway.provider.ModelResponse;
-import dev.modelgateway.provider.UpstreamErrors;
 import dev.modelgateway.provider.UpstreamHttp;
 import dev.modelgateway.stream.StreamListener;
 
@@ -31,7 +28,7 @@ import dev.modelgateway.stream.StreamListener;
  * <p>How it is called: each request is signed with the AWS SDK's own SigV4 signer and sent on the gateway's shared
  * Vert.x client ({@link UpstreamHttp}); stream bodies are AWS event-stream frames decoded by the AWS event-stream
  * library ({@link BedrockEventStream}). So Bedrock costs no thread per call, gets the other providers' pooling,
- * timeouts and back-pressure, and speaks HTTP/1.1 to an {@code http://} endpoint. Neither the SDK's
+ * deadlines, cancellation and back-pressure, and speaks HTTP/1.1 to an {@code http://} endpoint. Neither the SDK's
  * {@code BedrockRuntimeAsyncClient} (its pipeline cost about 1 ms per call here, and it sends an HTTP/2 preface to a
  * plain-HTTP endpoint) nor the Camel {@code aws-bedrock} component (its calls are synchronous: a thread held for the
  * whole generation; its streaming operations return only once the whole stream has arrived) is on the request path.
@@ -110,8 +107,10 @@ public final class BedrockProvider implements ModelProvider {
             return CompletableFuture.failedFuture(BedrockErrors.map(e));
         }
         String url = t.url(false);
+        // signed per attempt: a retry carries a fresh X-Amz-Date
         Supplier<CompletableFuture<ModelResponse>> attempt = () -> t.endpoint().sign(url, t.headers(false), t.body())
-                .thenCompose(headers -> http.post(url, headers, Buffer.buffer(t.body())))
+                .thenCompose(headers -> http.post(request, BedrockErrors.PROVIDER, url, headers,
+                        Buffer.buffer(t.body())))
                 .thenApply(resp -> {
                     if (resp.status() / 100 != 2) {
                         throw BedrockErrors.fromHttp(resp.status(), resp.headers(), resp.body(),
@@ -120,9 +119,14 @@ public final class BedrockProvider implements ModelProvider {
                     return t.api() == Api.INVOKE ? BedrockInvoke.parse(resp.body())
                             : BedrockConverse.parse(resp.body());
                 });
-        return finalError(http.retrier().call(BedrockErrors.PROVIDER, () -> mapped(attempt.get())));
+        return finalError(http.retrier().call(BedrockErrors.PROVIDER, request, () -> mapped(attempt.get())));
     }
 
+    /**
+     * Opened as every HTTP provider opens a stream ({@link UpstreamHttp#openStream(ModelRequest, String, String, Map,
+     * Buffer, UpstreamHttp.ErrorMapper)}): the request's first-token/gap clock, its cancellation signal (client gone,
+     * whole-call deadline, idle-write timeout) and the client's back-pressure all act on the upstream connection.
+     */
     @Override
     public CompletableFuture<Void> stream(ModelRequest request, StreamListener listener) {
         Target t;
@@ -135,51 +139,37 @@ public final class BedrockProvider implements ModelProvider {
         Supplier<CompletableFuture<Void>> attempt = () -> {
             // the attempt is accepted with its first text; until then any failure may still be retried
             CompletableFuture<Void> accepted = new CompletableFuture<>();
-            AtomicReference<HttpClientResponse> body = new AtomicReference<>();
-            Runnable stop = () -> {
-                HttpClientResponse resp = body.get();
-                if (resp != null) {
-                    resp.request().reset();
-                }
-            };
-            StreamWatchdog guarded = new StreamWatchdog(http.vertx(), http.settings().firstTokenTimeout(), listener,
-                    () -> accepted.complete(null), dog -> {
-                failed(accepted, dog, UpstreamErrors.timeout(BedrockErrors.PROVIDER));
-                stop.run();
-            }, stop);
+            StreamGuard guarded = new StreamGuard(listener, () -> accepted.complete(null));
             BedrockInvoke.Stream invoke = t.api() == Api.INVOKE ? new BedrockInvoke.Stream(guarded) : null;
             BedrockConverse.Stream converse = t.api() == Api.CONVERSE ? new BedrockConverse.Stream(guarded) : null;
             t.endpoint().sign(url, t.headers(true), t.body())
-                    .thenCompose(headers -> http.openStream(url, headers, Buffer.buffer(t.body()), BedrockErrors.HTTP))
-                    .whenComplete((resp, error) -> {
+                    .thenCompose(headers -> http.openStream(request, BedrockErrors.PROVIDER, url, headers,
+                            Buffer.buffer(t.body()), BedrockErrors.HTTP))
+                    .whenComplete((body, error) -> {
                         if (error != null) {
                             failed(accepted, guarded, BedrockErrors.map(error));
                             return;
                         }
-                        body.set(resp);
-                        if (guarded.ended()) {
-                            stop.run();
-                            return;
-                        }
-                        BedrockEventStream.decode(resp, guarded, invoke != null ? invoke : converse, () -> {
-                            accepted.complete(null);
-                            if (invoke != null) {
-                                invoke.ended();
-                            } else {
-                                converse.ended();
-                            }
-                        }, e -> failed(accepted, guarded, e), stop);
+                        BedrockEventStream.decode(body, guarded,
+                                invoke != null ? invoke : converse, () -> {
+                                    accepted.complete(null);
+                                    if (invoke != null) {
+                                        invoke.ended();
+                                    } else {
+                                        converse.ended();
+                                    }
+                                }, e -> failed(accepted, guarded, e), body::abort);
                     });
             return accepted;
         };
-        return finalError(http.retrier().call(BedrockErrors.PROVIDER, attempt));
+        return finalError(http.retrier().call(BedrockErrors.PROVIDER, request, attempt));
     }
 
     /**
      * Before the first text the failure goes to the retrier; after, it is mid-stream (an exception frame, a stall):
      * the client's stream ends with an error event and nothing is retried.
      */
-    private void failed(CompletableFuture<Void> accepted, StreamWatchdog guarded, GatewayException error) {
+    private void failed(CompletableFuture<Void> accepted, StreamGuard guarded, GatewayException error) {
         if (accepted.completeExceptionally(error)) {
             guarded.cancel();
         } else {
