@@ -74,8 +74,22 @@ public final class ScriptedUpstream implements AutoCloseable {
          * waits for the socket to drain, so what {@link #sent()} counts is what the gateway actually read.
          */
         public Conn pump(String piece, long total) {
-            Buffer b = Buffer.buffer(piece);
-            vertx.runOnContext(v -> pumpMore(b, total));
+            return pump(Buffer.buffer(piece), total);
+        }
+
+        /** As {@link #pump(String, long)}, for binary pieces (an event-stream frame). */
+        public Conn pump(Buffer piece, long total) {
+            vertx.runOnContext(v -> pumpMore(piece, total));
+            return this;
+        }
+
+        /** Writes raw bytes (on the upstream's event loop). */
+        public Conn write(Buffer bytes) {
+            vertx.runOnContext(v -> {
+                if (!closed) {
+                    socket.write(bytes).onSuccess(x -> sent.addAndGet(bytes.length()));
+                }
+            });
             return this;
         }
 
