@@ -2,13 +2,11 @@ package dev.modelgateway.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.modelgateway.support.RawClient.usedHeap;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.RawClient;
 import dev.modelgateway.support.ScriptedUpstream;
 
 /**
@@ -248,36 +247,12 @@ class UpstreamCallsEndTest {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    static long usedHeap() {
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
-    }
-
     /** A raw client: it sends the request and then does what the test says (read a little, or leave). */
     static Socket request(String json) throws IOException {
-        Socket s = new Socket("127.0.0.1", gateway.port());
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        OutputStream out = s.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return s;
+        return RawClient.postChat(gateway.port(), json, 0);
     }
 
     static String readUntil(Socket s, String marker) throws IOException {
-        s.setSoTimeout(5_000);
-        InputStream in = s.getInputStream();
-        StringBuilder seen = new StringBuilder();
-        byte[] buf = new byte[4096];
-        while (!seen.toString().contains(marker)) {
-            int n = in.read(buf);
-            if (n < 0) {
-                throw new IOException("closed before '" + marker + "': " + seen);
-            }
-            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-        }
-        return seen.toString();
+        return RawClient.readUntil(s, marker, 5_000);
     }
 }

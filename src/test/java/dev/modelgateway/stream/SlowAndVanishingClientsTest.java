@@ -2,16 +2,13 @@ package dev.modelgateway.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.modelgateway.support.RawClient.directMemory;
+import static dev.modelgateway.support.RawClient.usedHeap;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.RawClient;
 import dev.modelgateway.support.ScriptedUpstream;
 
 /**
@@ -194,45 +192,11 @@ class SlowAndVanishingClientsTest {
     }
 
     static Socket request(String json, int receiveBuffer) throws IOException {
-        Socket s = new Socket();
-        if (receiveBuffer > 0) {
-            s.setReceiveBufferSize(receiveBuffer);
-        }
-        s.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5_000);
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        OutputStream out = s.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return s;
+        return RawClient.postChat(gateway.port(), json, receiveBuffer);
     }
 
     static void readUntil(Socket s, String marker) throws IOException {
-        s.setSoTimeout(10_000);
-        InputStream in = s.getInputStream();
-        StringBuilder seen = new StringBuilder();
-        byte[] buf = new byte[1024];
-        while (seen.indexOf(marker) < 0) {
-            int n = in.read(buf);
-            if (n < 0) {
-                throw new IOException("closed before '" + marker + "': " + seen);
-            }
-            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-        }
-    }
-
-    static long usedHeap() {
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
-    }
-
-    /** The JDK's direct buffers and Netty's own (allocated without a cleaner, so not in the JDK's count). */
-    static long directMemory() {
-        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum()
-                + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
+        RawClient.readUntil(s, marker, 10_000);
     }
 
     static long openFiles() throws IOException {

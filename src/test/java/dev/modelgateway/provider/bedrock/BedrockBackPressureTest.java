@@ -2,18 +2,15 @@ package dev.modelgateway.provider.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.modelgateway.support.RawClient.directMemory;
+import static dev.modelgateway.support.RawClient.usedHeap;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +28,7 @@ import io.vertx.core.buffer.Buffer;
 import dev.modelgateway.emulator.EventStreamFrames;
 import dev.modelgateway.http.InFlightLimit;
 import dev.modelgateway.support.GatewayTestServer;
+import dev.modelgateway.support.RawClient;
 import dev.modelgateway.support.ScriptedUpstream;
 
 /**
@@ -108,7 +106,7 @@ class BedrockBackPressureTest {
         List<Socket> clients = new ArrayList<>();
         for (String model : List.of("llama", "claude", "llama")) {
             Socket client = streamRequest(model);
-            readUntil(client, "data: ");
+            RawClient.readUntil(client, "data: ", 15_000);
             clients.add(client);
         }
         // one upstream connection per client, in the clients' order (each opened after the previous one streamed)
@@ -163,31 +161,8 @@ class BedrockBackPressureTest {
     }
 
     static Socket streamRequest(String model) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(8 * 1024);
-        s.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5_000);
-        byte[] body = ("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-                + "\"stream\":true}").getBytes(StandardCharsets.UTF_8);
-        OutputStream out = s.getOutputStream();
-        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return s;
-    }
-
-    static void readUntil(Socket s, String marker) throws IOException {
-        s.setSoTimeout(15_000);
-        InputStream in = s.getInputStream();
-        StringBuilder seen = new StringBuilder();
-        byte[] buf = new byte[1024];
-        while (seen.indexOf(marker) < 0) {
-            int n = in.read(buf);
-            if (n < 0) {
-                throw new IOException("closed before '" + marker + "': " + seen);
-            }
-            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-        }
+        return RawClient.postChat(gateway.port(), "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}],\"stream\":true}", 8 * 1024);
     }
 
     /** Reads what the gateway had sent before it let the client go: true if the connection then ends. */
@@ -205,18 +180,5 @@ class BedrockBackPressureTest {
         } catch (SocketException reset) {
             return true;
         }
-    }
-
-    static long usedHeap() {
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
-    }
-
-    /** The JDK's direct buffers and Netty's own (allocated without a cleaner, so not in the JDK's count). */
-    static long directMemory() {
-        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum()
-                + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
     }
 }
