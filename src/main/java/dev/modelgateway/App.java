@@ -18,10 +18,23 @@ public final class App {
             // like nginx -t: validate the files, start nothing (check --models starts the gateway on ephemeral ports)
             System.exit(ConfigCheck.check(List.of(args), App::gateway, System.out));
         }
-        Main main = gateway(Map.of());
+        List<String> rest = new java.util.ArrayList<>();
+        List<String> extraRoutes = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if ("--extra-routes".equals(args[i]) && i + 1 < args.length) {
+                extraRoutes.add(args[++i]);
+            } else if (args[i].startsWith("--extra-routes=")) {
+                extraRoutes.add(args[i].substring("--extra-routes=".length()));
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        // --extra-routes DIR: also run an integration's route files (examples/), as gateway.extra-routes does
+        Main main = gateway(extraRoutes.isEmpty() ? Map.of()
+                : Map.of("gateway.extra-routes", String.join(",", extraRoutes)));
         int code;
         try {
-            code = main.run(args);
+            code = main.run(rest.toArray(String[]::new));
         } catch (Exception e) {
             // the message names what is wrong (file, entry, field; a port in use); the trace is noise for an operator
             System.err.println("model-gateway did not start: " + rootMessage(e));

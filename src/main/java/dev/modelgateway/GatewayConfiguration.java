@@ -1,5 +1,6 @@
 package dev.modelgateway;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -10,6 +11,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.slf4j.Logger;
@@ -181,10 +184,47 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
+        loadExtraRoutes(context, list(prop(props, "gateway.extra-routes", "")));
         EdgeAnswers edge = configureOperations(context, currentCatalog, currentPrompts, state);
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context, edge));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
+    }
+
+    /**
+     * gateway.extra-routes (--extra-routes): route files run beside routes/, e.g. an integration of examples/ that uses
+     * the kamelet catalogue; each entry is a .camel.yaml file or a directory of them. A missing one stops start-up.
+     */
+    private static void loadExtraRoutes(CamelContext context, List<String> entries) {
+        for (String entry : entries) {
+            Path path = Path.of(entry);
+            List<Path> files;
+            if (Files.isDirectory(path)) {
+                try (java.util.stream.Stream<Path> s = Files.list(path)) {
+                    files = s.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("gateway.extra-routes: " + entry + " cannot be read: "
+                            + e.getMessage(), e);
+                }
+            } else if (Files.isRegularFile(path) && entry.endsWith(".camel.yaml")) {
+                files = List.of(path);
+            } else {
+                throw new IllegalStateException("gateway.extra-routes: " + entry
+                        + " is neither a directory nor a .camel.yaml file");
+            }
+            if (files.isEmpty()) {
+                throw new IllegalStateException("gateway.extra-routes: " + entry + " has no *.camel.yaml file");
+            }
+            for (Path file : files) {
+                try {
+                    PluginHelper.getRoutesLoader(context).loadRoutes(
+                            ResourceHelper.resolveMandatoryResource(context, "file:" + file));
+                } catch (Exception e) {
+                    throw new IllegalStateException("gateway.extra-routes: " + file + ": " + e.getMessage(), e);
+                }
+                LOG.info("extra routes from {}", file);
+            }
+        }
     }
 
     /** model_info.max_input_tokens of the deployment serving this name (versioned or not), or null. */
