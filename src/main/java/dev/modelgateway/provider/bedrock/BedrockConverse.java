@@ -142,9 +142,13 @@ final class BedrockConverse {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
+        /** A body that ends before {@code messageStop} was cut off: not an answer that stopped (as InvokeModel's). */
         void ended() {
-            String reason = calls.onlyJson() ? "end_turn" : stopReason;
-            listener.onComplete(FinishReasons.normalize(reason == null ? "end_turn" : reason), usage);
+            if (stopReason == null) {
+                listener.onError(UpstreamErrors.garbage(BedrockErrors.PROVIDER, "the stream ended before messageStop"));
+                return;
+            }
+            listener.onComplete(FinishReasons.normalize(calls.onlyJson() ? "end_turn" : stopReason), usage);
         }
     }
 }

@@ -150,7 +150,7 @@ public final class BedrockProvider implements ModelProvider {
                             failed(accepted, guarded, BedrockErrors.map(error));
                             return;
                         }
-                        BedrockEventStream.decode(body, guarded,
+                        BedrockEventStream.decode(body, body.maxEventBytes(), guarded,
                                 invoke != null ? invoke : converse, () -> {
                                     accepted.complete(null);
                                     if (invoke != null) {

@@ -78,7 +78,7 @@ class BedrockBackPressureTest {
                 + model("llama", "meta.llama3-3-70b-instruct-v1:0")
                 + model("claude", "us.anthropic.claude-sonnet-4-20250514-v1:0"), Map.of(
                         "gateway.upstream.first-token-timeout", "10s",
-                        "gateway.http.idle-write-timeout", "5s"));
+                        "gateway.http.idle-write-timeout", "4s"));
     }
 
     @AfterAll

@@ -93,14 +93,14 @@ class BedrockProviderTest {
                 + entry("llama-role", "bedrock/meta.llama3-3-70b-instruct-v1:0",
                         "      aws_role_name: arn:aws:iam::123456789012:role/gateway\n"
                         + "      aws_sts_endpoint: " + sts.baseUrl() + "\n")
-                // only this one gives up after a 1 s gap: a global 1 s first-token timeout made the other stream
-                // tests time out (504) or retry when the loaded machine took over a second to answer
-                + entry("llama-stalls", "bedrock/meta.llama3-3-70b-instruct-v1:0", "      stream_timeout: 1\n")
+                // only this one gives up after a 2 s gap: a global 1 s first-token timeout made the other stream
+                // tests time out (504) whenever the loaded machine took over a second to answer
+                + entry("llama-stalls", "bedrock/meta.llama3-3-70b-instruct-v1:0", "      stream_timeout: 2\n")
                 + entry("mixtral", "bedrock/mixtral-8x7b", "")
                 + entry("claude-invoke", "bedrock/invoke/claude-3-5-sonnet", "")
                 + entry("llama-invoke", "bedrock/invoke/meta.llama3-3-70b-instruct-v1:0", "")
                 + "features:\n  code_generations: claude\n  chat: llama\n  code_completions: mixtral\n",
-                Map.of("gateway.upstream.first-token-timeout", "30s"));
+                Map.of("gateway.upstream.first-token-timeout", "30s", "gateway.upstream.max-event-bytes", "65536"));
     }
 
     @AfterAll
@@ -495,6 +495,49 @@ class BedrockProviderTest {
         assertThat(response.body()).contains("\"content\":\"partial \"").contains("did not answer in time")
                 .endsWith("data: [DONE]\n\n");
         assertThat(upstream.requests()).hasSize(1);
+    }
+
+    @Test
+    void aConverseStreamCutOffBeforeMessageStopEndsWithAnErrorNotAStop() {
+        upstream.answer((req, resp) -> {
+            converseStream(resp, List.of("partial "));
+            resp.end();
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"partial \"").contains("ended before messageStop")
+                .doesNotContain("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void aStreamThatEndsInsideAFrameEndsWithAnError() {
+        Buffer frame = EventStreamFrames.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"x\"}}");
+        upstream.answer((req, resp) -> {
+            converseStream(resp, List.of("partial "));
+            resp.end(frame.getBuffer(0, frame.length() / 2));
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.body()).contains("\"content\":\"partial \"").contains("ended inside an event-stream frame")
+                .doesNotContain("\"finish_reason\":\"stop\"");
+    }
+
+    @Test
+    void aFrameLongerThanMaxEventBytesIsRefusedAndTheConnectionReset() throws Exception {
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            resp.closeHandler(v -> upstreamClosed.complete(null));
+            resp.setChunked(true).putHeader("Content-Type", EventStreamFrames.CONTENT_TYPE);
+            resp.write(EventStreamFrames.event("messageStart", "{\"role\":\"assistant\"}"));
+            // 100 KB in one frame, over this gateway's 64 KiB; the upstream would go on
+            resp.write(EventStreamFrames.event("contentBlockDelta",
+                    "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"" + "y".repeat(100_000) + "\"}}"));
+        });
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", CHAT.formatted("llama", ",\"stream\":true"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(JSON.readTree(response.body()).at("/error/message").asText())
+                .contains("gateway.upstream.max-event-bytes");
+        upstreamClosed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(upstream.requests()).as("a bad answer is not retried").hasSize(1);
     }
 
     @Test
