@@ -96,6 +96,8 @@ class BedrockProviderTest {
                 // only this one gives up after a 2 s gap: a global 1 s first-token timeout made the other stream
                 // tests time out (504) whenever the loaded machine took over a second to answer
                 + entry("llama-stalls", "bedrock/meta.llama3-3-70b-instruct-v1:0", "      stream_timeout: 2\n")
+                + entry("llama-deadline", "bedrock/meta.llama3-3-70b-instruct-v1:0", "      timeout: 2\n")
+                + entry("llama-no-retries", "bedrock/meta.llama3-3-70b-instruct-v1:0", "      max_retries: 0\n")
                 + entry("mixtral", "bedrock/mixtral-8x7b", "")
                 + entry("claude-invoke", "bedrock/invoke/claude-3-5-sonnet", "")
                 + entry("llama-invoke", "bedrock/invoke/meta.llama3-3-70b-instruct-v1:0", "")
@@ -289,6 +291,42 @@ class BedrockProviderTest {
         body.close();
         clientGone.complete(null);
         await().atMost(Duration.ofSeconds(10)).until(upstreamClosed::isDone);
+    }
+
+    @Test
+    void theWholeCallDeadlineEndsABedrockStreamThatKeepsTalkingAndClosesTheUpstream() {
+        CompletableFuture<Void> upstreamClosed = new CompletableFuture<>();
+        upstream.answer((req, resp) -> {
+            resp.closeHandler(v -> upstreamClosed.complete(null));
+            converseStream(resp, List.of("first "));
+            // never silent long enough for the gap timeout: only the deployment's 2 s deadline can end it
+            upstream.vertx().setPeriodic(100, id -> {
+                if (resp.closed()) {
+                    upstream.vertx().cancelTimer(id);
+                } else {
+                    converseDeltas(resp, List.of("more "));
+                }
+            });
+        });
+        long start = System.nanoTime();
+        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+                CHAT.formatted("llama-deadline", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"content\":\"first \"").contains("more ")
+                .contains("did not answer in time").endsWith("data: [DONE]\n\n");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(5)).until(upstreamClosed::isDone);
+        assertThat(upstream.requests()).hasSize(1);
+    }
+
+    @Test
+    void aDeploymentsMaxRetriesHoldsForBedrockStreams() {
+        upstream.answer((req, resp) -> throttled(resp));
+        HttpResponse<String> response = gateway.post("/v1/chat/completions",
+                CHAT.formatted("llama-no-retries", ",\"stream\":true"));
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("retry-after")).isPresent();
+        assertThat(upstream.requests()).as("max_retries: 0").hasSize(1);
     }
 
     @Test
