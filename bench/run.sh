@@ -8,7 +8,11 @@
 # Loopback only; every run is bounded. Installs what it needs (wrk, nginx-light, nodejs) with apt-get when missing.
 #
 # Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run, WARMUP (5s), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
-# PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), SKIP_WRK=1 runs only the concurrency run.
+# PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), SKIP_WRK=1 runs only the concurrency run, SKIP_STREAMS=1
+# only the wrk runs, ONLY="openai bedrock" limits the wrk runs to those paths. BASELINE=<dir> also runs an earlier build
+# side by side ("baseline" rows): a directory holding its model-gateway.jar, lib/, routes/, prompts/ and
+# application.properties (e.g. `git worktree add /tmp/b <commit> && (cd /tmp/b && mvn -q -DskipTests package &&
+# cp -r target/model-gateway.jar target/lib .)`), started from that directory on BASELINE_PORT.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +27,9 @@ PROXY_PORT=${PROXY_PORT:-18092}
 HELD_PORT=${HELD_PORT:-18093}
 GATEWAY_PORT=${GATEWAY_PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
+BASELINE=${BASELINE:-}
+BASELINE_PORT=${BASELINE_PORT:-18082}
+BASELINE_MANAGEMENT_PORT=${BASELINE_MANAGEMENT_PORT:-18083}
 mkdir -p "$OUT"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -44,7 +51,7 @@ elif JAR=target/model-gateway.jar; [ ! -f $JAR ] || [ -n "$(find src/main pom.xm
     echo "building target/model-gateway.jar" >&2
     mvn -B -ntp -q -DskipTests package >&2
 fi
-for port in $UPSTREAM_PORT $PROXY_PORT $HELD_PORT $GATEWAY_PORT $MANAGEMENT_PORT; do
+for port in $UPSTREAM_PORT $PROXY_PORT $HELD_PORT $GATEWAY_PORT $MANAGEMENT_PORT $BASELINE_PORT $BASELINE_MANAGEMENT_PORT; do
     if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
         echo "port $port on 127.0.0.1 is taken: set the *_PORT variables" >&2
         exit 1
@@ -83,31 +90,64 @@ node bench/held-upstream.js "$HELD_PORT" & PIDS+=($!)
 
 GATEWAY_JFR=""
 if [ "${PROFILE:-0}" = 1 ]; then
-    GATEWAY_JFR="-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,delay=20s"
+    GATEWAY_JFR="-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,delay=20s,jdk.ExecutionSample#period=1ms"
 fi
 # shellcheck disable=SC2086
 CAMEL_SERVER_PORT=$GATEWAY_PORT GATEWAY_MANAGEMENT_PORT=$MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
 GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
     java $JAVA_OPTS $GATEWAY_JFR -jar "$JAR" > "$OUT/gateway.log" 2>&1 & GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
+TARGETS=(gateway)
+if [ -n "$BASELINE" ]; then
+    # shellcheck disable=SC2086
+    (cd "$BASELINE" && CAMEL_SERVER_PORT=$BASELINE_PORT GATEWAY_MANAGEMENT_PORT=$BASELINE_MANAGEMENT_PORT \
+        GATEWAY_MODELS_FILE=$OUT/models.yaml GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
+        exec java $JAVA_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
+    BASELINE_PID=$!
+    TARGETS=(baseline gateway)
+    wait_port "$BASELINE_PORT"
+fi
 wait_port "$UPSTREAM_PORT"; wait_port "$PROXY_PORT"; wait_port "$HELD_PORT"; wait_port "$GATEWAY_PORT"
 
 # --- wrk runs ----------------------------------------------------------------------------------------------------------
 chat() { printf '{"model": "%s", "messages": [{"role": "user", "content": "Hello!"}]}' "$1"; }
 declare -A RESULT
 # wrk_run KEY URL CONNECTIONS [MODEL [UPSTREAM_BODY]]: fills RESULT[KEY]="p50 p99 rps errors"
+# CPU time (user + system, clock ticks) the serving process(es) used so far: what a request costs, whatever the load
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo $total
+}
+declare -A PIDS_OF
+# wrk_run KEY URL CONNECTIONS [MODEL [UPSTREAM_BODY]]: fills RESULT[KEY]="p50 p99 rps errors cpu-us-per-request"
 wrk_run() {
     local key=$1 url=$2 c=$3 model=${4:-llama} body=${5:-}
-    local line
+    local line before after requests cpu_us
+    # shellcheck disable=SC2086
+    before=$(cpu_ticks ${PIDS_OF[${key%%-*}]:-})
     line=$(MODEL=$model UPSTREAM_BODY=$body wrk -t1 -c"$c" -d"$DURATION" --latency -s bench/chat.lua "$url" \
         | grep '^RESULT')
-    RESULT[$key]=$(echo "$line" | sed -E 's/RESULT p50=([0-9]+) p99=([0-9]+) rps=([0-9]+) requests=[0-9]+ errors=([0-9]+)/\1 \2 \3 \4/')
-    echo "  $key c=$c: $line" >&2
+    # shellcheck disable=SC2086
+    after=$(cpu_ticks ${PIDS_OF[${key%%-*}]:-})
+    requests=$(echo "$line" | sed -E 's/.*requests=([0-9]+).*/\1/')
+    cpu_us=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
+    RESULT[$key]="$(echo "$line" | sed -E 's/RESULT p50=([0-9]+) p99=([0-9]+) rps=([0-9]+) requests=[0-9]+ errors=([0-9]+)/\1 \2 \3 \4/') $cpu_us"
+    echo "  $key c=$c: $line cpu_us_per_request=$cpu_us" >&2
 }
 warm() { MODEL=${2:-llama} UPSTREAM_BODY=${3:-} wrk -t2 -c16 -d"$WARMUP" -s bench/chat.lua "$1" > /dev/null; }
 
 U=http://127.0.0.1:$UPSTREAM_PORT
+PIDS_OF[gateway]=$GATEWAY_PID
+PIDS_OF[baseline]=${BASELINE_PID:-}
+PIDS_OF[nginx]="$(cat "$OUT/proxy.pid") $(pgrep -P "$(cat "$OUT/proxy.pid")" | tr '\n' ' ')"
+PIDS_OF[upstream]="$(cat "$OUT/upstream.pid") $(pgrep -P "$(cat "$OUT/upstream.pid")" | tr '\n' ' ')"
 G=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
+B=http://127.0.0.1:$BASELINE_PORT/v1/chat/completions
+declare -A TARGET_URL=([gateway]=$G [baseline]=$B)
 # path | model | upstream URL | body the gateway sends there (roughly)
 PATHS=(
     "openai|llama|$U/openai/v1/chat/completions|$(chat meta-llama/Llama-3.3-70B-Instruct)"
@@ -120,14 +160,18 @@ echo "warming up (gateway JIT) ..." >&2
 declare -A FAILED
 for entry in "${PATHS[@]}"; do
     IFS='|' read -r path model url body <<< "$entry"
+    [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $path "* ]] || continue
     # a path that does not answer 200 is reported as failing, with its answer, and not measured
-    status=$(curl -s -o "$OUT/check-$path.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$(chat "$model")" "$G")
-    if [ "$status" != 200 ]; then
-        FAILED[$path]="answers $status: $(head -c 160 "$OUT/check-$path.json" | tr '|' '/')"
-        echo "the gateway's $path path ${FAILED[$path]}" >&2
-        continue
-    fi
-    warm "$G" "$model"
+    for target in "${TARGETS[@]}"; do
+        status=$(curl -s -o "$OUT/check-$target-$path.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+            -d "$(chat "$model")" "${TARGET_URL[$target]}")
+        if [ "$status" != 200 ]; then
+            FAILED[$target-$path]="answers $status: $(head -c 160 "$OUT/check-$target-$path.json" | tr '|' '/')"
+            echo "the $target's $path path ${FAILED[$target-$path]}" >&2
+            continue
+        fi
+        warm "${TARGET_URL[$target]}" "$model"
+    done
 done
 warm "$U/openai/v1/chat/completions" llama
 warm "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" llama
@@ -135,13 +179,16 @@ warm "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" llama
 for entry in "${PATHS[@]}"; do
     [ "${SKIP_WRK:-0}" = 1 ] && break
     IFS='|' read -r path model url body <<< "$entry"
+    [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $path "* ]] || continue
     echo "$path" >&2
     for c in 1 16; do
         wrk_run "upstream-$path-$c" "$url" "$c" "$model" "$body"
         if [ "$path" = openai ]; then
             wrk_run "nginx-$path-$c" "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" "$c" "$model" "$body"
         fi
-        [ -n "${FAILED[$path]:-}" ] || wrk_run "gateway-$path-$c" "$G" "$c" "$model"
+        for target in "${TARGETS[@]}"; do
+            [ -n "${FAILED[$target-$path]:-}" ] || wrk_run "$target-$path-$c" "${TARGET_URL[$target]}" "$c" "$model"
+        done
     done
 done
 
@@ -152,26 +199,31 @@ stream_run() {
     STREAM[$key]=$(MODEL=held node bench/streams.js "$url" "$STREAMS" "http://127.0.0.1:$HELD_PORT" "$@")
     echo "  streams $key: ${STREAM[$key]}" >&2
 }
+STREAM_TARGETS=(upstream nginx "${TARGETS[@]}")
+[ "${SKIP_STREAMS:-0}" = 1 ] && STREAM_TARGETS=()
+[ "${SKIP_STREAMS:-0}" = 1 ] || {
 echo "concurrency: $STREAMS streams held open" >&2
 stream_run upstream "http://127.0.0.1:$HELD_PORT/v1/chat/completions" "$(pgrep -f "held-upstream.js $HELD_PORT" | head -1)"
 # shellcheck disable=SC2046
 stream_run nginx "http://127.0.0.1:$PROXY_PORT/held/v1/chat/completions" $(cat "$OUT/proxy.pid") $(pgrep -P "$(cat "$OUT/proxy.pid")")
 stream_run gateway "$G" "$GATEWAY_PID"
+[ -z "$BASELINE" ] || stream_run baseline "$B" "$BASELINE_PID"
+}
 
 # --- the table ----------------------------------------------------------------------------------------------------------
-field() { echo "${RESULT[$1]:-- - - -}" | cut -d' ' -f"$2"; }
+field() { echo "${RESULT[$1]:-- - - - -}" | cut -d' ' -f"$2"; }
 json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log(j['$2'])})"; }
 {
     echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (load average at the start: $LOAD_AT_START), wrk -t1 -d$DURATION, gateway $JAVA_OPTS; latencies in us."
     echo
-    echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | errors |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | CPU us/req c=16 | errors |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     nginx_rps=$(field nginx-openai-16 3)
     for entry in "${PATHS[@]}"; do
         IFS='|' read -r path _ <<< "$entry"
-        for target in upstream nginx gateway; do
-            if [ "$target" = gateway ] && [ -n "${FAILED[$path]:-}" ]; then
-                echo "| gateway | $path | fails: ${FAILED[$path]} | | | | | | | |"
+        for target in upstream nginx "${TARGETS[@]}"; do
+            if [ -n "${FAILED[$target-$path]:-}" ]; then
+                echo "| $target | $path | fails: ${FAILED[$target-$path]} | | | | | | | | |"
                 continue
             fi
             [ -n "${RESULT[$target-$path-1]:-}" ] || continue
@@ -181,15 +233,16 @@ json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=
             rps=$(field "$target-$path-16" 3)
             ratio=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
             errors=$(( $(field "$target-$path-1" 4) + $(field "$target-$path-16" 4) ))
-            echo "| $target | $path | $p50 | $added | $(field "$target-$path-1" 2) | $rps | $(field "$target-$path-16" 1) | $(field "$target-$path-16" 2) | $ratio | $errors |"
+            echo "| $target | $path | $p50 | $added | $(field "$target-$path-1" 2) | $rps | $(field "$target-$path-16" 1) | $(field "$target-$path-16" 2) | $ratio | $(field "$target-$path-16" 5) | $errors |"
         done
     done
+    [ ${#STREAM_TARGETS[@]} -gt 0 ] || exit 0
     echo
     echo "Concurrency: $STREAMS streaming requests opened at once; the upstream sends each stream's first chunk and holds it until all are live (or 60 s), then releases them. Time to first token in ms; RSS of the serving process(es) while all are held."
     echo
     echo "| target | live at once | all live within ms | completed | failed | TTFT p50 | TTFT p99 | added TTFT p50 | added TTFT p99 | RSS MB |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
-    for target in upstream nginx gateway; do
+    for target in "${STREAM_TARGETS[@]}"; do
         p50=$(json "$target" ttftP50); p99=$(json "$target" ttftP99)
         a50=$(awk -v a="$p50" -v b="$(json upstream ttftP50)" 'BEGIN { printf "%.1f", a - b }')
         a99=$(awk -v a="$p99" -v b="$(json upstream ttftP99)" 'BEGIN { printf "%.1f", a - b }')

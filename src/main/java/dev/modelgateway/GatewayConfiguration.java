@@ -43,6 +43,7 @@ import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.emulator.Emulator;
 import dev.modelgateway.suggestions.SuggestionStats;
+import dev.modelgateway.http.ApiEventLoops;
 import dev.modelgateway.http.AsyncHttpEngine;
 import dev.modelgateway.http.EdgeAnswer;
 import dev.modelgateway.http.InFlightLimit;
@@ -114,7 +115,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         InFlightLimit inFlight = new InFlightLimit(Integer.parseInt(prop(props, "gateway.http.max-in-flight",
                 "10000")));
         // platform-http finds its engine under this name: consumers that hold no thread per request (CAMEL-27217)
-        bind(context, "platform-http-engine", new AsyncHttpEngine(inFlight));
+        bind(context, "platform-http-engine", new AsyncHttpEngine(inFlight, routeThread(props)));
         bind(context, "httpInFlight", inFlight);
         context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
         // the swap points of live edits (contract section 11): every reader goes through these
@@ -187,6 +188,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         loadExtraRoutes(context, list(prop(props, "gateway.extra-routes", "")));
         EdgeAnswers edge = configureOperations(context, currentCatalog, currentPrompts, state);
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context, edge));
+        context.getManagementStrategy().addEventNotifier(new ApiEventLoops(context, Integer.parseInt(prop(props,
+                "gateway.http.event-loops", String.valueOf(Runtime.getRuntime().availableProcessors())))));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
     }
@@ -458,6 +461,17 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     private static void bind(CamelContext context, String name, Object bean) {
         context.getRegistry().bind(name, bean);
+    }
+
+    /** gateway.http.route-thread: where an API route starts; anything but the two values stops start-up. */
+    static boolean routeThread(PropertiesComponent props) {
+        String value = prop(props, "gateway.http.route-thread", "event-loop").trim();
+        return switch (value) {
+            case "event-loop" -> true;
+            case "worker" -> false;
+            default -> throw new IllegalArgumentException("gateway.http.route-thread must be event-loop or worker, not '"
+                    + value + "'");
+        };
     }
 
     private static String prop(PropertiesComponent props, String key, String fallback) {

@@ -17,10 +17,13 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 public final class AsyncHttpEngine extends VertxPlatformHttpEngine {
 
     private final InFlightLimit limit;
+    private final boolean routeOnEventLoop;
     private final AtomicBoolean installed = new AtomicBoolean();
 
-    public AsyncHttpEngine(InFlightLimit limit) {
+    /** {@code routeOnEventLoop}: gateway.http.route-thread is {@code event-loop} (else {@code worker}). */
+    public AsyncHttpEngine(InFlightLimit limit, boolean routeOnEventLoop) {
         this.limit = limit;
+        this.routeOnEventLoop = routeOnEventLoop;
     }
 
     @Override
@@ -30,7 +33,8 @@ public final class AsyncHttpEngine extends VertxPlatformHttpEngine {
         if (endpoint.isHttpProxy()) {
             return super.createConsumer(endpoint, processor);
         }
-        return new AsyncPlatformHttpConsumer(endpoint, processor, getHandlers(), routerName, limit);
+        return new AsyncPlatformHttpConsumer(endpoint, processor, getHandlers(), routerName, limit,
+                routeOnEventLoop);
     }
 
     /** Once, on the router the consumers attach to: the limit runs before any route reads a body. */

@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.ContextInternal;
 
 import dev.modelgateway.api.GatewayException;
 
@@ -39,6 +40,13 @@ public final class UpstreamHttp {
      */
     private final Lane[] lanes;
     private final AtomicInteger next = new AtomicInteger();
+    /**
+     * Lanes of the loops callers run on (the API's requests are routed on their own event loop): a call made there
+     * stays on that loop, so a request costs no thread hand-off to reach its upstream and none to come back.
+     */
+    private final Map<io.netty.channel.EventLoop, Lane> byLoop;
+    private final HttpClientOptions options;
+    private final PoolOptions pool;
 
     /** {@code tls}: the same pool settings, HTTP/2 offered through ALPN (for callers that ask for it, see {@link #alpn}). */
     private record Lane(Context context, HttpClient client, HttpClient tls) {
@@ -62,13 +70,14 @@ public final class UpstreamHttp {
                 .setTryUseCompression(false)
                 .setDecompressionSupported(true);
         int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.options = options;
+        // spread over every loop that may call (Vert.x has 2 per core by default)
+        this.pool = new PoolOptions().setHttp1MaxSize(Math.max(8, maxConnections / (2 * n)));
+        this.byLoop = new java.util.concurrent.ConcurrentHashMap<>();
         this.lanes = new Lane[n];
         for (int i = 0; i < n; i++) {
-            PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(8, maxConnections / n));
-            lanes[i] = new Lane(newEventLoopContext(vertx), vertx.createHttpClient(options, pool),
-                    vertx.createHttpClient(new HttpClientOptions(options).setUseAlpn(true)
-                            .setProtocolVersion(HttpVersion.HTTP_2)
-                            .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)), pool));
+            lanes[i] = newLane(newEventLoopContext(vertx));
+            byLoop.putIfAbsent(((ContextInternal) lanes[i].context()).nettyEventLoop(), lanes[i]);
         }
         this.alpn = false;
     }
@@ -78,6 +87,9 @@ public final class UpstreamHttp {
         this.settings = shared.settings;
         this.retrier = shared.retrier;
         this.lanes = shared.lanes;
+        this.byLoop = shared.byLoop;
+        this.options = shared.options;
+        this.pool = shared.pool;
         this.alpn = alpn;
     }
 
@@ -96,11 +108,34 @@ public final class UpstreamHttp {
         return ctx.join();
     }
 
-    /** Runs a call on the next lane's loop, with that lane's client. */
+    private Lane newLane(Context context) {
+        return new Lane(context, vertx.createHttpClient(options, pool),
+                vertx.createHttpClient(new HttpClientOptions(options).setUseAlpn(true)
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)), pool));
+    }
+
+    /**
+     * Runs a call with a lane's client on that lane's loop: at once on the caller's own loop when it is one of this
+     * Vert.x's event loops (no hand-off), else as a task of the next lane's loop (a queue consumer, a worker).
+     */
     private void onLane(String url, BiConsumer<Context, HttpClient> call) {
+        Context current = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+        if (current instanceof ContextInternal here && here.owner() == vertx) {
+            Lane lane = byLoop.get(here.nettyEventLoop());
+            if (lane == null) {
+                lane = byLoop.computeIfAbsent(here.nettyEventLoop(), loop -> newLane(here.unwrap()));
+            }
+            Lane mine = lane;
+            ((ContextInternal) mine.context()).dispatch(v -> call.accept(mine.context(), client(mine, url)));
+            return;
+        }
         Lane lane = lanes[Math.floorMod(next.getAndIncrement(), lanes.length)];
-        HttpClient client = alpn && url.regionMatches(true, 0, "https:", 0, 6) ? lane.tls() : lane.client();
-        lane.context().runOnContext(v -> call.accept(lane.context(), client));
+        lane.context().runOnContext(v -> call.accept(lane.context(), client(lane, url)));
+    }
+
+    private HttpClient client(Lane lane, String url) {
+        return alpn && url.regionMatches(true, 0, "https:", 0, 6) ? lane.tls() : lane.client();
     }
 
     /** An upstream answer read whole. */
@@ -311,7 +346,9 @@ public final class UpstreamHttp {
     }
 
     public void close() {
-        for (Lane lane : lanes) {
+        java.util.Set<Lane> all = new java.util.HashSet<>(byLoop.values());
+        all.addAll(List.of(lanes));
+        for (Lane lane : all) {
             lane.client().close();
             lane.tls().close();
         }

@@ -21,7 +21,9 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
  * Vert.x worker thread waits for every request until its answer is complete (a stream: until its last token). This
  * one starts the route on a worker with the asynchronous processor, as 4.24 does: the worker is free as soon as the
  * route continues on another thread (the provider call completes on an event loop), and the response is written on
- * the request's own context when the route is done. So no thread is held per request in flight.
+ * the request's own context when the route is done. So no thread is held per request in flight. Beyond 4.24, the
+ * route may also start on the request's event loop ({@code gateway.http.route-thread=event-loop}, the default): the
+ * gateway's steps never block, and a request then costs no thread hand-off at all.
  * <p>
  * It lives in Camel's package because it reuses the package-private response writer and header mapping of
  * {@link VertxPlatformHttpSupport}, unchanged. Proxy endpoints keep the stock consumer; multipart and form bodies are
@@ -35,11 +37,17 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     private final Tracker tracker;
+    private final boolean onEventLoop;
 
+    /**
+     * {@code onEventLoop}: start the route on the request's event loop (nothing in it may block: the gateway's own
+     * steps never do); otherwise on a worker, as 4.24 does, for routes with blocking steps.
+     */
     public AsyncPlatformHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor,
-            List<Handler<RoutingContext>> handlers, String routerName, Tracker tracker) {
+            List<Handler<RoutingContext>> handlers, String routerName, Tracker tracker, boolean onEventLoop) {
         super(endpoint, processor, handlers, routerName);
         this.tracker = tracker;
+        this.onEventLoop = onEventLoop;
     }
 
     @Override
@@ -58,9 +66,18 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
                 fail(exchange, ctx, read.cause());
                 return;
             }
-            // the first steps (auth, parsing, prompt rendering, a token refresh) may block: start off the event loop
+            AsyncCallback written = doneSync -> onContext(requestContext, () -> answer(exchange, ctx));
+            if (onEventLoop) {
+                // the gateway's steps never block (a token refresh runs on a worker by itself): no hand-off at all
+                try {
+                    route(exchange, written);
+                } catch (Exception e) {
+                    fail(exchange, ctx, e);
+                }
+                return;
+            }
             ctx.vertx().executeBlocking(() -> {
-                route(exchange, doneSync -> onContext(requestContext, () -> answer(exchange, ctx)));
+                route(exchange, written);
                 return null;
             }, false).onFailure(e -> fail(exchange, ctx, e));
         });
