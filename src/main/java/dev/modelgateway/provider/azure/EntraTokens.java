@@ -41,6 +41,14 @@ final class EntraTokens {
         this.vertx = vertx;
     }
 
+    /** Runs a task on a Vert.x worker: a token fetch is started there, never on the caller's event loop. */
+    private void offLoop(Runnable task) {
+        vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
+    }
+
     /** Whether the deployment is configured for an Entra credential that azure-identity obtains. */
     static boolean configured(ModelDeployment model) {
         return managedIdentity(model) || model.firstParam("tenant_id") != null
@@ -55,7 +63,7 @@ final class EntraTokens {
     CompletableFuture<String> token(ModelDeployment model) {
         String scope = model.param("azure_scope", DEFAULT_SCOPE);
         Cached cached = caches.computeIfAbsent(key(model, scope),
-                k -> new Cached(credential(model), new TokenRequestContext().addScopes(scope)));
+                k -> new Cached(credential(model), new TokenRequestContext().addScopes(scope), this::offLoop));
         CompletableFuture<String> result = new CompletableFuture<>();
         cached.get().whenComplete((token, error) -> {
             if (error != null) {
@@ -77,13 +85,19 @@ final class EntraTokens {
 
         private final TokenCredential credential;
         private final TokenRequestContext context;
+        private final java.util.concurrent.Executor startOn;
         private AccessToken token;
         private OffsetDateTime refreshAt;
         private CompletableFuture<AccessToken> inFlight;
 
-        Cached(TokenCredential credential, TokenRequestContext context) {
+        /**
+         * {@code startOn}: where a fetch is subscribed. azure-identity may do blocking work on the subscribing thread
+         * (building its MSAL client, a managed identity's probe), and a request may ask from an event loop.
+         */
+        Cached(TokenCredential credential, TokenRequestContext context, java.util.concurrent.Executor startOn) {
             this.credential = credential;
             this.context = context;
+            this.startOn = startOn;
         }
 
         synchronized CompletableFuture<AccessToken> get() {
@@ -93,9 +107,9 @@ final class EntraTokens {
             }
             CompletableFuture<AccessToken> fetch = inFlight;
             if (fetch == null) {
-                fetch = credential.getToken(context).toFuture();
+                fetch = CompletableFuture.supplyAsync(() -> credential.getToken(context).toFuture(), startOn)
+                        .thenCompose(f -> f);
                 inFlight = fetch;
-                // may run at once, on this thread, if the credential answers synchronously
                 fetch.whenComplete((fresh, error) -> settle(fresh, now));
             }
             if (token != null && !token.isExpired()) {

@@ -1,0 +1,76 @@
+package dev.modelgateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+import dev.modelgateway.support.GatewayTestServer;
+
+/**
+ * gateway.http.event-loops and gateway.http.route-thread: the API port is served by that many event loops, connections
+ * spread over them, and a route starts on its request's loop (no hand-off) unless worker is asked for.
+ */
+class EventLoopServingTest {
+
+    static final String MODELS = """
+            model_list:
+              - model_name: m
+                litellm_params:
+                  model: hosted_vllm/m
+                  api_base: http://127.0.0.1:9/v1
+            """;
+
+    @Test
+    void routesRunOnTheRequestsLoopAndConnectionsSpreadOverEveryLoop() throws Exception {
+        try (GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.event-loops", "3"))) {
+            Set<String> threads = threadsServing(gateway, 12);
+            assertThat(threads).allMatch(name -> name.startsWith("vert.x-eventloop-thread-"));
+            // Vert.x hands new connections to the servers round robin: twelve connections reach all three loops
+            assertThat(threads).hasSize(3);
+        }
+    }
+
+    @Test
+    void workerKeepsRoutesOffTheEventLoop() throws Exception {
+        try (GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.route-thread", "worker",
+                "gateway.http.event-loops", "1"))) {
+            Set<String> threads = threadsServing(gateway, 4);
+            assertThat(threads).allMatch(name -> name.startsWith("vert.x-worker-thread-"));
+        }
+    }
+
+    @Test
+    void anUnknownRouteThreadStopsStartUpNamingTheSetting() {
+        assertThatThrownBy(() -> GatewayTestServer.start(MODELS, Map.of("gateway.http.route-thread", "pool")).close())
+                .hasStackTraceContaining("gateway.http.route-thread must be event-loop or worker, not 'pool'");
+    }
+
+    /** Adds a route that answers its thread's name, and calls it once per new connection. */
+    private static Set<String> threadsServing(GatewayTestServer gateway, int connections) throws Exception {
+        // a lambda, not a RouteBuilder subclass: Camel Main would discover a class and add it to every test gateway
+        RouteBuilder.addRoutes(gateway.context(), routes -> routes.from("platform-http:/test/thread")
+                .routeId("test-thread").process(e -> e.getMessage().setBody(Thread.currentThread().getName())));
+        Set<String> threads = new HashSet<>();
+        for (int i = 0; i < connections; i++) {
+            // a client per call: a new connection each time
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.port() + "/test/thread")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            threads.add(answer.body());
+        }
+        return threads;
+    }
+}
