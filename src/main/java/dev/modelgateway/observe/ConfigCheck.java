@@ -40,7 +40,7 @@ public final class ConfigCheck {
         for (String k : List.of("camel.server.port", "camel.management.port", "gateway.request.max-body-bytes",
                 "gateway.http.max-in-flight", "gateway.upstream.max-retries", "gateway.queue.consumers",
                 "gateway.queue.max-consumers", "gateway.queue.max-attempts", "gateway.broker.port",
-                "gateway.emulator.port")) {
+                "gateway.emulator.port", "gateway.http.event-loops")) {
             TYPED.put(k, "int");
         }
         for (String k : List.of("gateway.upstream.timeout", "gateway.upstream.first-token-timeout",
