@@ -209,7 +209,8 @@ public final class OpenAiFormat {
 
     /**
      * Relays an SSE stream of chunks: text from {@code delta.content} (chat) or {@code text} (completions); chunks
-     * without choices (Azure's prompt_filter_results, the usage chunk) carry no text; an {@code error} object ends it.
+     * without choices (Azure's prompt_filter_results, the usage chunk) carry no text; an {@code error} object ends it,
+     * and so does a stream that stops with neither {@code [DONE]} nor a finish_reason (a 502 error event).
      */
     public static void relay(String provider, UpstreamStream response, StreamListener listener) {
         AtomicReference<String> finish = new AtomicReference<>();
@@ -267,7 +268,14 @@ public final class OpenAiFormat {
         }, () -> {
             if (!ended.get()) {
                 ended.set(true);
-                listener.onComplete(finish.get() == null ? "stop" : finish.get(), usage.get());
+                if (finish.get() == null) {
+                    // neither [DONE] nor a finish_reason: the answer was cut short, which the client must not take
+                    // for the model's whole answer
+                    listener.onError(UpstreamErrors.garbage(provider,
+                            "the stream ended without a finish_reason or [DONE] (cut short)"));
+                } else {
+                    listener.onComplete(finish.get(), usage.get());
+                }
             }
         }, error -> {
             if (!ended.get()) {

@@ -37,6 +37,10 @@ public final class ProviderCall extends AsyncProcessorSupport {
 
     /** The request's {@link UpstreamCall}, on the exchange. */
     public static final String UPSTREAM_CALL = "gatewayUpstreamCall";
+    /** A stream's usage ({@link Usage}), set when it ended well. */
+    public static final String STREAM_USAGE = "gatewayStreamUsage";
+    /** The failure ({@link GatewayException}) that ended a stream after its first byte. */
+    public static final String STREAM_FAILURE = "gatewayStreamFailure";
     /** Set when the client left: there is no one to answer, so nothing is written. */
     public static final String CLIENT_GONE = "gatewayClientGone";
 
@@ -71,9 +75,9 @@ public final class ProviderCall extends AsyncProcessorSupport {
         HttpServerResponse http = exchange.getProperty(ExchangeKeys.HTTP_RESPONSE, HttpServerResponse.class);
         ModelRequest planned = exchange.getProperty(ExchangeKeys.MODEL_REQUEST, ModelRequest.class);
         String name = planned.model().provider();
-        UpstreamCall signal = signal(exchange, planned, http, name);
-        ModelRequest request = planned.withCall(signal);
         CallEvents events = CallEvents.of(exchange);
+        UpstreamCall signal = signal(exchange, planned, http, name, events);
+        ModelRequest request = planned.withCall(signal);
         events.attempt(request.model(), request);
         AtomicBoolean done = new AtomicBoolean();
         if (!request.stream() || http == null) {
@@ -138,6 +142,8 @@ public final class ProviderCall extends AsyncProcessorSupport {
             public void onComplete(String finishReason, Usage usage) {
                 // reported before the writer ends the stream: its end completes the exchange (and writes the access log)
                 events.answered(request.model(), request.model().servedName(), usage);
+                // the router counts a stream's tokens towards the deployment's tpm when the route goes on
+                exchange.setProperty(STREAM_USAGE, usage);
                 writer.onComplete(finishReason, usage);
             }
 
@@ -160,6 +166,8 @@ public final class ProviderCall extends AsyncProcessorSupport {
             public void onError(GatewayException error) {
                 if (writer.committed()) {
                     events.failed(request.model(), error, false);
+                    // the client had its 200: the router still counts the failure towards the cooldown
+                    exchange.setProperty(STREAM_FAILURE, error);
                     writer.onError(error);
                 } else if (done.compareAndSet(false, true)) {
                     exchange.setException(failed(events, plan, request, error, signal));
@@ -193,14 +201,15 @@ public final class ProviderCall extends AsyncProcessorSupport {
      * The request's cancellation signal, made by its first call: the whole-call deadline is armed, and the client's
      * connection watched; both are let go when the exchange completes.
      */
-    private UpstreamCall signal(Exchange exchange, ModelRequest request, HttpServerResponse http, String name) {
+    private UpstreamCall signal(Exchange exchange, ModelRequest request, HttpServerResponse http, String name,
+            CallEvents events) {
         UpstreamCall existing = exchange.getProperty(UPSTREAM_CALL, UpstreamCall.class);
         if (existing != null) {
             return existing;
         }
-        UpstreamCall signal = new UpstreamCall();
-        exchange.setProperty(UPSTREAM_CALL, signal);
         Duration deadline = settings.limits(request).timeout();
+        UpstreamCall signal = new UpstreamCall().reportingTo(events).until(System.nanoTime() + deadline.toNanos());
+        exchange.setProperty(UPSTREAM_CALL, signal);
         long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> signal.cancel(UpstreamErrors.timeout(name)));
         if (http != null) {
             http.closeHandler(v -> {

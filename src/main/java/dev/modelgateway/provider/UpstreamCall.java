@@ -18,10 +18,35 @@ public final class UpstreamCall {
     private final List<Consumer<GatewayException>> hooks = new ArrayList<>();
     private GatewayException reason;
     private boolean cancelled;
+    private volatile CallEvents events = CallEvents.NONE;
+    /** System.nanoTime() of the whole-call deadline; 0: none. */
+    private volatile long deadline;
 
     /** A call that only its holder can cancel (no deadline): what a request gets until ProviderCall starts it. */
     public static UpstreamCall detached() {
         return new UpstreamCall();
+    }
+
+    /** Who hears of this request's retries (the request's {@link CallEvents}); set once by whoever makes the call. */
+    public UpstreamCall reportingTo(CallEvents listener) {
+        this.events = listener == null ? CallEvents.NONE : listener;
+        return this;
+    }
+
+    public CallEvents events() {
+        return events;
+    }
+
+    /** The whole-call deadline, as a {@link System#nanoTime()} value: a retry that could only start after it waits not. */
+    public UpstreamCall until(long deadlineNanos) {
+        this.deadline = deadlineNanos;
+        return this;
+    }
+
+    /** Millis left before the whole-call deadline; {@link Long#MAX_VALUE} when there is none. */
+    public long millisLeft() {
+        long d = deadline;
+        return d == 0 ? Long.MAX_VALUE : Math.max(0, (d - System.nanoTime()) / 1_000_000);
     }
 
     public synchronized boolean isCancelled() {

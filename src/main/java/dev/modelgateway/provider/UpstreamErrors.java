@@ -61,7 +61,8 @@ public final class UpstreamErrors {
             int mapped = status == 404 ? 404 : status == 413 ? 413 : status == 422 ? 422 : 400;
             return new GatewayException(mapped, "invalid_request_error", "upstream rejected the request: " + what);
         }
-        return new GatewayException(503, "upstream_unavailable", "upstream failed: " + what);
+        // a 503's Retry-After (RFC 9110 10.2.3) is honoured by the retrier and passed on, like a 429's
+        return new GatewayException(503, "upstream_unavailable", "upstream failed: " + what, retryAfter, null);
     }
 
     /** The phrases providers use for a prompt over the context window (OpenAI, Anthropic, Bedrock, Mistral, vLLM). */

@@ -21,6 +21,8 @@ import dev.modelgateway.config.ModelDeployment;
 import dev.modelgateway.config.RouterSettings;
 import dev.modelgateway.config.RouterSettings.FailureKind;
 import dev.modelgateway.provider.ModelResponse;
+import dev.modelgateway.provider.ProviderCall;
+import dev.modelgateway.provider.Usage;
 import dev.modelgateway.reload.Current;
 
 /**
@@ -113,17 +115,38 @@ public final class RouterSteps {
         };
     }
 
-    /** deployment-succeeded: latency and tokens for the strategies and the tpm limit. */
+    /**
+     * deployment-succeeded: latency and tokens (a whole answer's, or a stream's at its end) for the strategies and the
+     * tpm limit. A stream that failed after its first byte counts as a failure, as it does before it.
+     */
     public Processor succeeded() {
         return exchange -> {
             Routing routing = exchange.getProperty(ROUTING, Routing.class);
             ModelDeployment d = routing.admitted;
             long now = router.now();
             ModelResponse response = exchange.getProperty(ExchangeKeys.MODEL_RESPONSE, ModelResponse.class);
-            long tokens = response == null || response.usage() == null ? 0 : response.usage().totalTokens();
+            Usage usage = response != null ? response.usage()
+                    : exchange.getProperty(ProviderCall.STREAM_USAGE, Usage.class);
+            long tokens = usage == null ? 0 : usage.totalTokens();
             router.state().ended(d.id());
+            GatewayException broke = exchange.getProperty(ProviderCall.STREAM_FAILURE, GatewayException.class);
+            if (broke != null) {
+                routing.admitted = null;
+                countFailure(d, broke, routing.catalog.router());
+                return;
+            }
             router.state().succeeded(d.id(), now - routing.startedAt, tokens, now);
         };
+    }
+
+    /** A failure of a 429 or 5xx kind counts towards allowed_fails, as LiteLLM's cooldown does. */
+    private void countFailure(ModelDeployment d, GatewayException error, RouterSettings settings) {
+        if ((error.status() == 429 || error.status() >= 500) && error.status() != 499
+                && router.state().failed(d.id(), settings.allowedFails(), settings.cooldown(), router.now())) {
+            LOG.warn("deployment {} of model '{}' cools down for {} s: more than {} failures this minute "
+                    + "(last: {} {})", d.id(), d.alias(), settings.cooldown().toSeconds(),
+                    settings.allowedFails(), error.status(), error.getMessage());
+        }
     }
 
     /**
@@ -145,12 +168,7 @@ public final class RouterSteps {
             if (d != null) {
                 routing.admitted = null;
                 router.state().ended(d.id());
-                if ((error.status() == 429 || error.status() >= 500) && error.status() != 499
-                        && router.state().failed(d.id(), settings.allowedFails(), settings.cooldown(), router.now())) {
-                    LOG.warn("deployment {} of model '{}' cools down for {} s: more than {} failures this minute "
-                            + "(last: {} {})", d.id(), d.alias(), settings.cooldown().toSeconds(),
-                            settings.allowedFails(), error.status(), error.getMessage());
-                }
+                countFailure(d, error, settings);
             }
             FailureKind kind = "context_window_exceeded".equals(error.type()) ? FailureKind.CONTEXT_WINDOW
                     : "content_filter".equals(error.type()) ? FailureKind.CONTENT_POLICY : FailureKind.ANY;

@@ -259,6 +259,10 @@ class ObservedRequestsTest {
         String m = metrics();
         assertThat(sample(m, "gateway_upstream_attempts_total", "model=\"flaky\"", "deployment=\"flaky#0\"",
                 "outcome=\"ok\"")).isEqualTo(1);
+        // the injected 503 was retried on the same deployment by the Retrier: one retry counted (contract 10)
+        assertThat(sample(m, "gateway_upstream_attempts_total", "model=\"flaky\"", "deployment=\"flaky#0\"",
+                "outcome=\"retry\"")).isEqualTo(1);
+        assertThat(flakyCalls).hasValue(2);
         assertThat(sample(m, "gateway_upstream_attempts_total", "model=\"llama\"", "deployment=\"llama#0\"",
                 "outcome=\"ok\"")).isEqualTo(4);
         assertThat(sample(m, "gateway_deployment_state", "deployment=\"codestral#0\"", "state=\"ok\""))

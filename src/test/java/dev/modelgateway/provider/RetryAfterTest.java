@@ -34,6 +34,16 @@ class RetryAfterTest {
     }
 
     @Test
+    void anHttpDateIsAWaitUntilThen() {
+        String soon = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+        assertThat(Retrier.retryAfterMillis(soon)).isBetween(58_000L, 60_000L);
+        assertThat(retrier.delayMillis(throttled(soon), 0)).as("longer than max-backoff: not waited").isEqualTo(-1);
+        assertThat(Retrier.retryAfterMillis("Thu, 01 Jan 1970 00:00:00 GMT")).isZero();
+        assertThat(Retrier.retryAfterMillis("soon-ish")).isNull();
+    }
+
+    @Test
     void withoutAHintTheBackoffGrowsWithJitterUpToItsCap() {
         for (int tried = 0; tried < 5; tried++) {
             long delay = retrier.delayMillis(throttled(null), tried);

@@ -113,6 +113,16 @@ public final class ScriptedUpstream implements AutoCloseable {
             vertx.runOnContext(v -> socket.close());
         }
 
+        /** Resets the connection (TCP RST: SO_LINGER 0, then close), after what was written so far has gone out. */
+        public void reset() {
+            vertx.runOnContext(v -> {
+                io.netty.channel.Channel channel = ((io.vertx.core.net.impl.NetSocketInternal) socket)
+                        .channelHandlerContext().channel();
+                channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+                channel.close();
+            });
+        }
+
         /** Bytes written to the gateway so far. */
         public long sent() {
             return sent.get();
