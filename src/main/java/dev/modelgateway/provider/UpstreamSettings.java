@@ -39,7 +39,8 @@ public record UpstreamSettings(int maxRetries, Duration initialBackoff, Duration
         int retries = maxRetries;
         String ownRetries = model == null ? null : model.param("max_retries");
         if (ownRetries != null && !ownRetries.isBlank()) {
-            retries = Integer.parseInt(ownRetries.trim());
+            // checked as a number >= 0 at load; YAML may well say 2.0
+            retries = (int) Double.parseDouble(ownRetries.trim());
         }
         if (request.timeoutSeconds() != null) {
             Duration prompt = Duration.ofMillis(Math.max(1, Math.round(request.timeoutSeconds() * 1000)));

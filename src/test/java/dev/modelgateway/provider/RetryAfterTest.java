@@ -34,6 +34,19 @@ class RetryAfterTest {
     }
 
     @Test
+    void aDeploymentsMaxRetriesWinsAndMayBeWrittenAsADecimal() {
+        UpstreamSettings defaults = new UpstreamSettings(2, Duration.ofMillis(100), Duration.ofMillis(200),
+                Duration.ofSeconds(5), Duration.ofSeconds(5));
+        for (var c : java.util.Map.of("0", 0, "3", 3, "2.0", 2).entrySet()) {
+            var d = new dev.modelgateway.config.ModelDeployment("m",
+                    dev.modelgateway.config.ModelIdentifier.parse("openai/m"), "general",
+                    java.util.Map.of("max_retries", c.getKey()));
+            var request = new ModelRequest(d, java.util.List.of(), null, null, false, null);
+            assertThat(defaults.limits(request).maxRetries()).as(c.getKey()).isEqualTo(c.getValue());
+        }
+    }
+
+    @Test
     void anHttpDateIsAWaitUntilThen() {
         String soon = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
                 .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
