@@ -77,7 +77,9 @@ class BedrockProviderTest {
     static void start() {
         upstream = new CaptureServer();
         sts = new CaptureServer().answer((req, resp) -> resp.putHeader("Content-Type", "text/xml").end(ASSUMED));
-        gateway = GatewayTestServer.start("model_list:\n"
+        // these tests break streams on purpose, one after the other (a stream failing mid-way counts towards the
+        // cooldown like any failure): no cooldown of the deployments they share
+        gateway = GatewayTestServer.start("router_settings: {allowed_fails: 1000000}\nmodel_list:\n"
                 // raw stream relay is proven with post-processing off (it holds back a line still being written)
                 + entry("claude", "bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0",
                         "    model_info:\n      suggestions_post_processing_exclude: all\n")
