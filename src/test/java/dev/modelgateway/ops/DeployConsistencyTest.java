@@ -137,6 +137,100 @@ class DeployConsistencyTest {
                 .contains("StatefulSet", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service", "Deployment");
     }
 
+    /** kustomization.yaml's configMapGenerator: ConfigMap name to (key to file, relative to deploy/kubernetes). */
+    static Map<String, Map<String, Path>> generatedConfigMaps() throws IOException {
+        Map<String, Map<String, Path>> maps = new java.util.LinkedHashMap<>();
+        JsonNode kustomization = new YAMLMapper().readTree(DEPLOY.resolve("kubernetes/kustomization.yaml").toFile());
+        for (JsonNode generator : kustomization.path("configMapGenerator")) {
+            Map<String, Path> files = new java.util.LinkedHashMap<>();
+            for (JsonNode f : generator.path("files")) {
+                String entry = f.asText();
+                int eq = entry.indexOf('=');
+                Path file = Path.of(eq < 0 ? entry : entry.substring(eq + 1));
+                files.put(eq < 0 ? file.getFileName().toString() : entry.substring(0, eq), file);
+            }
+            maps.put(generator.path("name").asText(), files);
+        }
+        return maps;
+    }
+
+    /** Where the gateway container mounts the ConfigMap of this name. */
+    static JsonNode volumeOf(String configMap) throws IOException {
+        JsonNode pod = manifests().stream().filter(d -> d.path("kind").asText().equals("Deployment")
+                && d.at("/metadata/name").asText().equals("model-gateway")).findFirst().orElseThrow()
+                .at("/spec/template/spec");
+        for (JsonNode volume : pod.path("volumes")) {
+            if (volume.at("/configMap/name").asText().equals(configMap)) {
+                return volume;
+            }
+        }
+        throw new AssertionError("no volume of the Deployment uses the ConfigMap " + configMap);
+    }
+
+    static String mountPathOf(JsonNode volume) throws IOException {
+        for (JsonNode mount : gatewayContainer().path("volumeMounts")) {
+            if (mount.path("name").asText().equals(volume.path("name").asText())) {
+                return mount.path("mountPath").asText();
+            }
+        }
+        throw new AssertionError("volume " + volume.path("name").asText() + " is not mounted");
+    }
+
+    static List<String> shipped(Path dir, String suffix) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.toString().endsWith(suffix)).map(p -> dir.relativize(p).toString()
+                    .replace('\\', '/')).sorted().toList();
+        }
+    }
+
+    /**
+     * models.yaml, routes/ and prompts/ come from ConfigMaps (issue 11 part 5), mounted where the gateway's env says
+     * it reads them, and the routes and prompts there are the shipped ones (a cluster edits its copies; this
+     * repository keeps them equal, so an image and its manifests agree).
+     */
+    @Test
+    void modelsRoutesAndPromptsComeFromConfigMapsMountedWhereTheGatewayReadsThem() throws IOException {
+        Map<String, Map<String, Path>> maps = generatedConfigMaps();
+        Map<String, String> env = new java.util.HashMap<>();
+        gatewayContainer().path("env").forEach(e -> env.put(e.get("name").asText(), e.path("value").asText()));
+        Path kube = DEPLOY.resolve("kubernetes");
+
+        assertThat(maps.get("model-gateway-config")).containsKey("models.yaml");
+        assertThat(env.get("GATEWAY_MODELS_FILE"))
+                .isEqualTo(mountPathOf(volumeOf("model-gateway-config")) + "/models.yaml");
+        // the cluster's catalogue loads (its secrets come from the environment at start-up)
+        dev.modelgateway.config.ModelCatalog.load(kube.resolve(maps.get("model-gateway-config").get("models.yaml")),
+                name -> "set-at-start-up");
+
+        Map<String, Path> routes = maps.get("model-gateway-routes");
+        assertThat(routes).as("deploy/kubernetes/kustomization.yaml: model-gateway-routes lists every routes/ file")
+                .containsOnlyKeys(shipped(Path.of("routes"), ".camel.yaml"));
+        for (Map.Entry<String, Path> route : routes.entrySet()) {
+            assertThat(kube.resolve(route.getValue())).as("copy routes/" + route.getKey() + " to deploy/kubernetes/"
+                    + route.getValue()).hasSameTextualContentAs(Path.of("routes", route.getKey()));
+        }
+        assertThat(env.get("GATEWAY_ROUTES_DIR")).isEqualTo(mountPathOf(volumeOf("model-gateway-routes")));
+
+        // a ConfigMap key has no "/": the key is the path with "__", and the volume's items put it back
+        Map<String, Path> prompts = maps.get("model-gateway-prompts");
+        List<String> shippedPrompts = shipped(Path.of("prompts"), ".yml");
+        assertThat(prompts.keySet()).as("deploy/kubernetes/kustomization.yaml: model-gateway-prompts lists every "
+                + "prompts/ file as <path with __ for />=config/prompts/<path>")
+                .containsExactlyInAnyOrderElementsOf(shippedPrompts.stream().map(p -> p.replace("/", "__")).toList());
+        Map<String, String> items = new java.util.HashMap<>();
+        volumeOf("model-gateway-prompts").at("/configMap/items")
+                .forEach(i -> items.put(i.path("key").asText(), i.path("path").asText()));
+        for (String prompt : shippedPrompts) {
+            String key = prompt.replace("/", "__");
+            assertThat(kube.resolve(prompts.get(key))).as("copy prompts/" + prompt + " to deploy/kubernetes/"
+                    + prompts.get(key)).hasSameTextualContentAs(Path.of("prompts", prompt));
+            assertThat(items.get(key)).as("gateway.yaml: the prompts volume's items map " + key + " to " + prompt)
+                    .isEqualTo(prompt);
+        }
+        assertThat(items).hasSameSizeAs(shippedPrompts);
+        assertThat(env.get("GATEWAY_PROMPTS_DIR")).isEqualTo(mountPathOf(volumeOf("model-gateway-prompts")));
+    }
+
     private static int defaultOf(String key) throws IOException {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=\\s*\\{\\{env:[A-Z_]+:(\\d+)}}")
                 .matcher(Files.readString(Path.of("application.properties")));
