@@ -23,12 +23,14 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
+import dev.modelgateway.api.AllowedEndpoints;
 import dev.modelgateway.api.ApiFamily;
 import dev.modelgateway.api.BearerAuth;
 import dev.modelgateway.auth.GitLabInstanceTokens;
 import dev.modelgateway.auth.GitLabKeys;
 import dev.modelgateway.auth.StaticTokens;
 import dev.modelgateway.auth.TokenCheck;
+import dev.modelgateway.api.ClientEndpointCheck;
 import dev.modelgateway.api.Endpoints;
 import dev.modelgateway.api.ErrorBodies;
 import dev.modelgateway.api.ErrorResponder;
@@ -121,9 +123,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         // the swap points of live edits (contract section 11): every reader goes through these
         Current<ModelCatalog> currentCatalog = new Current<>(catalog, "start-up");
         Current<PromptRegistry> currentPrompts = new Current<>(prompts, "start-up");
+        // the host look-up of client-named endpoints: the system's, unless a bean named endpointResolver replaces it
+        AllowedEndpoints.Resolver lookup = context.getRegistry().lookupByNameAndType("endpointResolver",
+                AllowedEndpoints.Resolver.class);
+        List<String> allowed = list(prop(props, "gateway.custom-models.allowed-endpoints", ""));
         ModelResolver resolver = new ModelResolver(currentCatalog,
                 Boolean.parseBoolean(prop(props, "gateway.custom-models.enabled", "false")),
-                list(prop(props, "gateway.custom-models.allowed-endpoints", "")));
+                lookup == null ? new AllowedEndpoints(allowed) : new AllowedEndpoints(allowed, lookup));
         UpstreamSettings upstream = new UpstreamSettings(
                 Integer.parseInt(prop(props, "gateway.upstream.max-retries", "2")),
                 duration(prop(props, "gateway.upstream.initial-backoff", "500ms")),
@@ -142,9 +148,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "currentModelCatalog", currentCatalog);
         bind(context, "currentPromptRegistry", currentPrompts);
         bind(context, "modelResolver", resolver);
-        bind(context, "codeCompletionsRequest", endpoints.codeCompletions());
-        bind(context, "codeGenerationsRequest", endpoints.codeGenerations());
-        bind(context, "promptRequest", endpoints.prompt());
+        // these may check a client-named endpoint, whose host look-up may block: then parsed off the event loop
+        boolean clientEndpoints = Boolean.parseBoolean(prop(props, "gateway.custom-models.enabled", "false"));
+        bind(context, "codeCompletionsRequest", new ClientEndpointCheck(endpoints.codeCompletions(), vertx,
+                clientEndpoints));
+        bind(context, "codeGenerationsRequest", new ClientEndpointCheck(endpoints.codeGenerations(), vertx,
+                clientEndpoints));
+        bind(context, "promptRequest", new ClientEndpointCheck(endpoints.prompt(), vertx, clientEndpoints));
         bind(context, "chatCompletionsRequest", endpoints.chatCompletions());
         bind(context, "completionsRequest", endpoints.completions());
         bind(context, "modelsList", endpoints.models());
