@@ -158,9 +158,9 @@ public final class Soak {
         int status = r.statusCode();
         if (status == 200) {
             if (kind.equals("stream") && (!r.body().endsWith("data: [DONE]\n\n") || r.body().contains("{\"error\""))) {
-                return kind + " 200 UNEXPECTED stream without its end";
+                return "200 UNEXPECTED stream without its end";
             }
-            return kind + " 200";
+            return "200";
         }
         String type = "?";
         String message = "";
@@ -168,15 +168,15 @@ public final class Soak {
             com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(r.body());
             com.fasterxml.jackson.databind.JsonNode error = body.path("error");
-            type = error.isObject() ? error.path("type").asText() : "detail";
+            type = error.isObject() ? error.path("type").asText() : "{detail}";
             message = error.isObject() ? error.path("message").asText() : body.path("detail").asText();
         } catch (Exception notJson) {
-            return kind + " " + status + " UNEXPECTED body not JSON";
+            return status + " UNEXPECTED body not JSON";
         }
         String why = message.contains("cooling down") ? " (group cooling down, nothing sent)"
                 : message.contains("rpm/tpm") ? " (at limit)" : "";
         boolean expected = status == 429 || status == 503 || status == 504;
-        return kind + " " + status + " " + type + why + (expected ? "" : " UNEXPECTED");
+        return status + " " + type + why + (expected ? "" : " UNEXPECTED");
     }
 
     private static int p(java.util.concurrent.atomic.AtomicLongArray buckets, long total, int pct) {
