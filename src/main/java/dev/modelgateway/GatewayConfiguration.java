@@ -143,6 +143,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         Duration idleWrite = duration(prop(props, "gateway.http.idle-write-timeout", "60s"));
 
         SuggestionStats suggestionStats = new SuggestionStats();
+        // the tokenizer's tables are read from its jar on first use: now, not on the first request's event loop
+        dev.modelgateway.suggestions.TokenCounter.count("");
         bind(context, "suggestionStats", suggestionStats);
         Endpoints endpoints = new Endpoints(resolver, currentPrompts, suggestionStats);
         bind(context, "currentModelCatalog", currentCatalog);
