@@ -85,9 +85,27 @@ public final class ConfigCheck {
         check.models(models);
         check.prompts(prompts);
         check.routes(routes);
+        // the integrations start-up would run beside routes/ (--extra-routes, gateway.extra-routes)
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--extra-routes") && i + 1 < args.size()) {
+                extra.add(args.get(++i));
+            } else if (args.get(i).startsWith("--extra-routes=")) {
+                extra.add(args.get(i).substring("--extra-routes=".length()));
+            }
+        }
+        if (extra.isEmpty()) {
+            for (String e : value(values, "gateway.extra-routes", "").split(",")) {
+                if (!e.isBlank()) {
+                    extra.add(e.trim());
+                }
+            }
+        }
+        extra.forEach(e -> check.extraRoutes(e));
         check.problems.forEach(out::println);
         if (check.problems.isEmpty()) {
-            out.println("ok: " + settings + ", " + models + ", " + prompts + "/, " + routes + "/");
+            out.println("ok: " + settings + ", " + models + ", " + prompts + "/, " + routes + "/"
+                    + (extra.isEmpty() ? "" : ", " + String.join(", ", extra)));
         }
         int code = check.problems.isEmpty() ? 0 : 1;
         if (code == 0 && args.contains("--models")) {
@@ -161,13 +179,39 @@ public final class ConfigCheck {
             problems.add(dir + ": the routes directory does not exist");
             return;
         }
-        List<Path> files;
+        List<Path> files = routeFilesIn(dir);
+        if (files != null) {
+            routeFiles(files);
+        }
+    }
+
+    /** An entry of gateway.extra-routes: a directory of .camel.yaml files or one such file, as start-up reads it. */
+    void extraRoutes(String entry) {
+        Path path = Path.of(entry);
+        if (Files.isDirectory(path)) {
+            List<Path> files = routeFilesIn(path);
+            if (files != null && files.isEmpty()) {
+                problems.add(path + ": gateway.extra-routes names a directory with no *.camel.yaml file");
+            } else if (files != null) {
+                routeFiles(files);
+            }
+        } else if (Files.isRegularFile(path) && entry.endsWith(".camel.yaml")) {
+            routeFiles(List.of(path));
+        } else {
+            problems.add(path + ": gateway.extra-routes names neither a directory nor a .camel.yaml file");
+        }
+    }
+
+    private List<Path> routeFilesIn(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).sorted().toList();
         } catch (IOException e) {
             problems.add(dir + ": cannot be read (" + e.getMessage() + ")");
-            return;
+            return null;
         }
+    }
+
+    private void routeFiles(List<Path> files) {
         YAMLMapper yaml = new YAMLMapper();
         // never started: the loader only parses and builds the route definitions
         DefaultCamelContext context = new DefaultCamelContext(false);

@@ -108,6 +108,31 @@ class CheckCommandTest {
                 .contains("gateway.upstream.max-retries").contains("whole number");
     }
 
+    @Test
+    void theExamplesPassAndABrokenExtraRouteNamesItsFile() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ConfigCheck.run(List.of("check", "--extra-routes", "examples/file-drop", "--extra-routes",
+                "examples/queue-to-http"), new PrintStream(out, true, StandardCharsets.UTF_8), Map.of());
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("examples/file-drop, examples/queue-to-http");
+        assertThat(code).isZero();
+
+        Path extra = dir.resolve("integration");
+        Files.createDirectories(extra);
+        Path route = extra.resolve("mine.camel.yaml");
+        Files.writeString(route, Files.readString(Path.of("examples/file-drop/file-drop.camel.yaml"))
+                .replaceFirst("- setProperty:", "- setPropertee:"));
+        Files.writeString(settings, Files.readString(settings).replace("{{env:GATEWAY_EXTRA_ROUTES:}}",
+                extra.toString()));
+        Outcome o = check();
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.lines()).singleElement().asString().startsWith(route.toString()).contains("setPropertee");
+
+        Files.writeString(settings, Files.readString(settings).replace(extra.toString(), dir.resolve("nowhere")
+                .toString()));
+        assertThat(check().lines()).singleElement().asString().contains("nowhere")
+                .contains("neither a directory nor a .camel.yaml file");
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
