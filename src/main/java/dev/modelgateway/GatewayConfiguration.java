@@ -63,6 +63,9 @@ import dev.modelgateway.queue.QueueFailures;
 import dev.modelgateway.queue.QueueReply;
 import dev.modelgateway.queue.UnknownQueueEndpoint;
 import dev.modelgateway.reload.Current;
+import dev.modelgateway.reload.Fingerprint;
+import dev.modelgateway.reload.LiveEdits;
+import dev.modelgateway.reload.LiveReload;
 import dev.modelgateway.router.DeploymentRouter;
 import dev.modelgateway.router.DeploymentState;
 import dev.modelgateway.router.InMemoryDeploymentState;
@@ -98,10 +101,14 @@ public class GatewayConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         // platform-http only logs a bind failure and starts without its server: check the API port ourselves
         ensurePortFree(prop(props, "camel.server.host", "0.0.0.0"), prop(props, "camel.server.port", "8080"), "HTTP API");
-        // the files first: a broken one stops start-up before any thread is started
-        ModelCatalog catalog = ModelCatalog.load(Path.of(prop(props, "gateway.models-file", "models.yaml")),
-                System::getenv);
-        PromptRegistry prompts = PromptRegistry.load(Path.of(prop(props, "gateway.prompts-dir", "prompts")));
+        // the files first: a broken one stops start-up before any thread is started. Their fingerprints are taken
+        // before they are read, so an edit made while the gateway starts is still seen by the live reload
+        Path modelsFile = Path.of(prop(props, "gateway.models-file", "models.yaml"));
+        Path promptsDir = Path.of(prop(props, "gateway.prompts-dir", "prompts"));
+        String modelsVersion = Fingerprint.of(modelsFile);
+        String promptsVersion = LiveEdits.promptsFingerprint(promptsDir);
+        ModelCatalog catalog = ModelCatalog.load(modelsFile, System::getenv);
+        PromptRegistry prompts = PromptRegistry.load(promptsDir);
         catalog.warnings().forEach(LOG::warn);
         List<String> tokens = new java.util.ArrayList<>(list(prop(props, "gateway.auth.tokens", "")));
         if (catalog.masterKey() != null) {
@@ -121,8 +128,12 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "httpInFlight", inFlight);
         context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
         // the swap points of live edits (contract section 11): every reader goes through these
-        Current<ModelCatalog> currentCatalog = new Current<>(catalog, "start-up");
-        Current<PromptRegistry> currentPrompts = new Current<>(prompts, "start-up");
+        Current<ModelCatalog> currentCatalog = new Current<>(catalog, modelsVersion);
+        Current<PromptRegistry> currentPrompts = new Current<>(prompts, promptsVersion);
+        LiveReload reload = LiveEdits.install(context, Boolean.parseBoolean(prop(props, "gateway.reload.enabled",
+                "true")), modelsFile, currentCatalog, promptsDir, currentPrompts,
+                props.resolveProperty("camel.main.routes-include-pattern").orElse(null));
+        bind(context, "liveReload", reload);
         // the host look-up of client-named endpoints: the system's, unless a bean named endpointResolver replaces it
         AllowedEndpoints.Resolver lookup = context.getRegistry().lookupByNameAndType("endpointResolver",
                 AllowedEndpoints.Resolver.class);
@@ -198,7 +209,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getShutdownStrategy().setTimeout(
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
         loadExtraRoutes(context, list(prop(props, "gateway.extra-routes", "")));
-        EdgeAnswers edge = configureOperations(context, currentCatalog, currentPrompts, state);
+        EdgeAnswers edge = configureOperations(context, currentCatalog, currentPrompts, state, reload);
         context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context, edge));
         context.getManagementStrategy().addEventNotifier(new ApiEventLoops(context, Integer.parseInt(prop(props,
                 "gateway.http.event-loops", String.valueOf(Runtime.getRuntime().availableProcessors())))));
@@ -262,7 +273,7 @@ public class GatewayConfiguration implements CamelConfiguration {
      * check and readiness.
      */
     private static EdgeAnswers configureOperations(CamelContext context, Current<ModelCatalog> catalog,
-            Current<PromptRegistry> prompts, DeploymentState router) {
+            Current<PromptRegistry> prompts, DeploymentState router, LiveReload reload) {
         // one registry: the one camel-micrometer-prometheus made if it started first, else ours, which it then finds
         PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(
                 MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
@@ -279,8 +290,11 @@ public class GatewayConfiguration implements CamelConfiguration {
             return h == DeploymentState.Health.OK ? null : h.name().toLowerCase(java.util.Locale.ROOT);
         });
         GatewayMetrics metrics = new GatewayMetrics(registry, stats);
-        catalog.get().groups().values().forEach(group -> group.forEach(d ->
-                metrics.deploymentState(d.alias(), Deployments.id(catalog.get(), d))));
+        java.util.function.Consumer<ModelCatalog> stateGauges = models -> models.groups().values().forEach(group ->
+                group.forEach(d -> metrics.deploymentState(d.alias(), Deployments.id(models, d))));
+        stateGauges.accept(catalog.get());
+        // a models.yaml edit may add deployments: their state series exist from the swap on
+        catalog.onSwap(stateGauges);
         boolean tracing = Tracing.install(context, System.getenv());
         bind(context, "deploymentStats", stats);
         bind(context, "gatewayMetrics", metrics);
@@ -289,7 +303,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         ModelCheck check = new ModelCheck(context, catalog, prompts, stats);
         bind(context, "modelCheck", check);
         StatusPage page = new StatusPage(catalog, stats, () -> context.getRegistry().findByType(StatusSection.class));
-        context.getManagementStrategy().addEventNotifier(new ManagementEndpoints(context, page, check));
+        context.getManagementStrategy().addEventNotifier(new ManagementEndpoints(context, page, check,
+                reload::info));
         HealthCheckRegistry.get(context).register(new ModelsReadiness(catalog, stats));
         return new EdgeAnswers(metrics, accessLog);
     }

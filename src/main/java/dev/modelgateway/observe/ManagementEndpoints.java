@@ -3,6 +3,7 @@ package dev.modelgateway.observe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -28,11 +29,19 @@ public final class ManagementEndpoints extends SimpleEventNotifierSupport {
     private final CamelContext context;
     private final StatusPage page;
     private final ModelCheck check;
+    private final Supplier<Map<String, Object>> reload;
 
     public ManagementEndpoints(CamelContext context, StatusPage page, ModelCheck check) {
+        this(context, page, check, null);
+    }
+
+    /** {@code reload}: the loaded version of each live-edited file and the last rejected edit, for /observe/info. */
+    public ManagementEndpoints(CamelContext context, StatusPage page, ModelCheck check,
+            Supplier<Map<String, Object>> reload) {
         this.context = context;
         this.page = page;
         this.check = check;
+        this.reload = reload;
         setIgnoreExchangeEvents(true);
     }
 
@@ -49,6 +58,10 @@ public final class ManagementEndpoints extends SimpleEventNotifierSupport {
             return;
         }
         router.route(HttpMethod.GET, "/status").handler(this::status);
+        if (reload != null && server.isInfoEnabled()) {
+            // in front of Camel's own /observe/info (its handler has no hook): the same facts plus "reload"
+            router.route(HttpMethod.GET, server.getInfoPath()).order(-1).handler(this::info);
+        }
         router.route(HttpMethod.POST, "/observe/models/:alias/check").handler(this::check);
     }
 
@@ -58,6 +71,33 @@ public final class ManagementEndpoints extends SimpleEventNotifierSupport {
                 // everything is inline: forbid the page from fetching anything at all
                 .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
                 .end(page.render());
+    }
+
+    private void info(RoutingContext ctx) {
+        Map<String, Object> os = new LinkedHashMap<>();
+        os.put("name", System.getProperty("os.name"));
+        os.put("version", System.getProperty("os.version"));
+        os.put("arch", System.getProperty("os.arch"));
+        Map<String, Object> java = new LinkedHashMap<>();
+        java.put("pid", ProcessHandle.current().pid());
+        java.put("vendor", System.getProperty("java.vm.vendor"));
+        java.put("name", System.getProperty("java.vm.name"));
+        java.put("version", System.getProperty("java.version"));
+        java.put("dir", System.getProperty("user.dir"));
+        Map<String, Object> camel = new LinkedHashMap<>();
+        camel.put("name", context.getName());
+        camel.put("version", context.getVersion());
+        camel.put("status", context.getStatus().name());
+        long started = context.getRoutes().stream().filter(r -> context.getRouteController()
+                .getRouteStatus(r.getRouteId()).isStarted()).count();
+        camel.put("routes", started + "/" + context.getRoutes().size());
+        camel.put("age", org.apache.camel.util.TimeUtils.printDuration(context.getUptime()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("os", os);
+        body.put("java", java);
+        body.put("camel", camel);
+        body.put("reload", reload.get());
+        json(ctx, 200, body);
     }
 
     private void check(RoutingContext ctx) {

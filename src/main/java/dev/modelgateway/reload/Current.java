@@ -1,7 +1,10 @@
 package dev.modelgateway.reload;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +19,7 @@ public final class Current<T> implements Supplier<T> {
     }
 
     private final AtomicReference<Loaded<T>> loaded;
+    private final List<Consumer<T>> listeners = new CopyOnWriteArrayList<>();
 
     public Current(T value, String version) {
         this.loaded = new AtomicReference<>(new Loaded<>(Objects.requireNonNull(value), version,
@@ -38,7 +42,14 @@ public final class Current<T> implements Supplier<T> {
 
     /** Replaces the value; requests already holding the old one finish with it. Returns the value replaced. */
     public T swap(T value, String version) {
-        return loaded.getAndSet(new Loaded<>(Objects.requireNonNull(value), version, System.currentTimeMillis()))
+        T old = loaded.getAndSet(new Loaded<>(Objects.requireNonNull(value), version, System.currentTimeMillis()))
                 .value();
+        listeners.forEach(l -> l.accept(value));
+        return old;
+    }
+
+    /** Runs after each swap with the new value (on the reloading thread): for beans that index the value once. */
+    public void onSwap(Consumer<T> listener) {
+        listeners.add(listener);
     }
 }

@@ -38,6 +38,9 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
 
     private final Tracker tracker;
     private final boolean onEventLoop;
+    private final String routerName;
+    /** Requests this consumer took and has not answered yet, body still arriving included (live route swaps). */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * {@code onEventLoop}: start the route on the request's event loop (nothing in it may block: the gateway's own
@@ -48,11 +51,62 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
         super(endpoint, processor, handlers, routerName);
         this.tracker = tracker;
         this.onEventLoop = onEventLoop;
+        this.routerName = routerName;
+    }
+
+    /**
+     * Requests taken by this consumer and not yet answered, counted from the moment its Vert.x route handed them over
+     * (before Camel's in-flight repository sees them, which is only once the body is read and a worker runs the
+     * route): a live route swap removes the old route only when this is zero.
+     */
+    public int open() {
+        return open.get();
+    }
+
+    private volatile io.vertx.ext.web.Route vertxRoute;
+
+    @Override
+    protected void doStart() throws Exception {
+        // the Vert.x route the parent adds: Camel starts consumers one at a time, so it is the one that is new
+        VertxPlatformHttpRouter router = router();
+        java.util.Set<io.vertx.ext.web.Route> before = router == null ? java.util.Set.of()
+                : java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (router != null) {
+            before.addAll(router.getRoutes());
+        }
+        super.doStart();
+        if (router != null) {
+            vertxRoute = router.getRoutes().stream().filter(r -> !before.contains(r)).findFirst().orElse(null);
+        }
+    }
+
+    private VertxPlatformHttpRouter router() {
+        VertxPlatformHttpRouter r = VertxPlatformHttpRouter.lookup(getEndpoint().getCamelContext(), routerName);
+        return r != null ? r : VertxPlatformHttpRouter.lookup(getEndpoint().getCamelContext(),
+                VertxPlatformHttpRouter.PLATFORM_HTTP_ROUTER_NAME_ZERO);
+    }
+
+    /**
+     * Live route swap: takes this consumer's Vert.x route off the router, so the next request for its path goes to
+     * the new version of its route, registered behind it; this consumer and its route's processors keep running for
+     * the requests they already took (stopping the consumer would stop the processors under them). Returns false when
+     * the route is unknown (then nothing changed).
+     */
+    public boolean detach() {
+        io.vertx.ext.web.Route r = vertxRoute;
+        if (r == null) {
+            return false;
+        }
+        r.remove();
+        return true;
     }
 
     @Override
     protected void handleRequest(RoutingContext ctx) {
+        open.incrementAndGet();
+        ctx.put(OPEN_KEY, Boolean.TRUE);
         if (isSuspended()) {
+            closeOne(ctx);
             ctx.response().setStatusCode(503);
             ctx.end();
             return;
@@ -164,7 +218,17 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
             doneUoW(exchange);
             releaseExchange(exchange, false);
         } finally {
+            closeOne(ctx);
             tracker.done(ctx);
+        }
+    }
+
+    private static final String OPEN_KEY = "gatewayConsumerOpen";
+
+    /** Once per request, whichever way it ends. */
+    private void closeOne(RoutingContext ctx) {
+        if (ctx.remove(OPEN_KEY) != null) {
+            open.decrementAndGet();
         }
     }
 }
