@@ -52,8 +52,11 @@ public final class PromptRegistry {
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
         Map<String, Map<String, List<PromptDefinition>>> prompts = new LinkedHashMap<>();
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+        // a Kubernetes ConfigMap mount: the visible directories are symlinks into ..data -> ..<timestamp>/, so links are
+        // followed and the ..* entries skipped (else every prompt would be read twice, once under a ..<timestamp> id)
+        try (Stream<Path> walk = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            files = walk.filter(p -> !root.relativize(p).toString().startsWith(".."))
+                    .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,8 +41,8 @@ public final class Fingerprint {
             return MISSING;
         }
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            // a ConfigMap mount holds ..data and ..<timestamp> entries: only the visible paths count, once each
+        // a ConfigMap mount: visible names are symlinks into ..data -> ..<timestamp>/: follow them, skip the ..* entries
+        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             files = walk.filter(p -> !dir.relativize(p).toString().startsWith(".."))
                     .filter(Files::isRegularFile).filter(include).sorted().toList();
         } catch (IOException | java.io.UncheckedIOException e) {
