@@ -96,7 +96,9 @@ public final class RequestObserver implements Processor {
         if (routeId == null) {
             return "other";
         }
-        return switch (routeId) {
+        // a live edit runs the new version of a route as <id>--next until the old version's streams end
+        String id = routeId.endsWith("--next") ? routeId.substring(0, routeId.length() - "--next".length()) : routeId;
+        return switch (id) {
             case "code-completions", "code-completions-alias" -> "code_completions";
             case "code-generations" -> "code_generations";
             case "prompts" -> "prompts";
