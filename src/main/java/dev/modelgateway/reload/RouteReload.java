@@ -213,6 +213,7 @@ final class RouteReload implements LiveReload.Group {
                 temps.add(temporary(d));
             }
             for (RouteDefinition t : temps) {
+                dormant(t);
                 t.setAutoStartup("false");
             }
             model().addRouteDefinitions(temps);
@@ -261,6 +262,27 @@ final class RouteReload implements LiveReload.Group {
         retire();
     }
 
+    /** Routes whose file says autoStartup false (placeholders resolved): replaced, never started by a live edit. */
+    private final Set<String> dormant = new java.util.HashSet<>();
+
+    private void dormant(RouteDefinition d) {
+        String auto = d.getAutoStartup();
+        boolean start = true;
+        if (auto != null) {
+            try {
+                start = org.apache.camel.support.CamelContextHelper.parseBoolean(context, auto);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("route " + d.getRouteId() + ": autoStartup '" + auto + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        if (start) {
+            dormant.remove(d.getRouteId());
+        } else {
+            dormant.add(d.getRouteId());
+        }
+    }
+
     private static boolean isDirect(RouteDefinition d) {
         return d.getInput().getUri().startsWith("direct:");
     }
@@ -274,6 +296,10 @@ final class RouteReload implements LiveReload.Group {
      * route leaves it so (it would answer 503): resume it too.
      */
     private void start(String routeId) throws Exception {
+        if (dormant.contains(routeId)) {
+            // autoStartup false in the file (the queue route with gateway.queue.enabled=false): created, not started
+            return;
+        }
         context.getRouteController().startRoute(routeId);
         Route route = context.getRoute(routeId);
         if (route != null && route.getConsumer() instanceof SuspendableService s && s.isSuspended()) {
@@ -286,6 +312,9 @@ final class RouteReload implements LiveReload.Group {
      * between waits for the slot (direct's block). On failure the old consumer gets its slot back.
      */
     private void switchSlot(String oldId, String nextId) throws Exception {
+        if (dormant.contains(nextId)) {
+            return;
+        }
         Route old = oldId == null ? null : context.getRoute(oldId);
         if (old == null || !(old.getConsumer() instanceof DirectConsumer direct)) {
             start(nextId);
@@ -309,6 +338,10 @@ final class RouteReload implements LiveReload.Group {
     private void stopTaking(String routeId) {
         Route route = context.getRoute(routeId);
         Consumer consumer = route == null ? null : route.getConsumer();
+        if (consumer == null || !org.apache.camel.support.service.ServiceHelper.isStarted(consumer)) {
+            // never started (autoStartup false): it takes nothing
+            return;
+        }
         AsyncPlatformHttpConsumer http = route == null ? null : http(route);
         if (http != null) {
             if (!http.detach()) {
@@ -371,6 +404,7 @@ final class RouteReload implements LiveReload.Group {
         String tempId = id + NEXT;
         boolean hasTemp = context.getRoute(tempId) != null;
         try {
+            dormant(fin);
             fin.setAutoStartup("false");
             model().addRouteDefinition(fin);
             if (isDirect(fin)) {

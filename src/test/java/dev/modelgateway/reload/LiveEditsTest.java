@@ -229,6 +229,17 @@ class LiveEditsTest {
                 + "during the edits, none failed%n", modelMillis, promptMillis, routeMillis, answered.get());
     }
 
+    static boolean routeHasDefinition(String routeId) {
+        return ((org.apache.camel.model.ModelCamelContext) gateway.context()).getRouteDefinition(routeId) != null;
+    }
+
+    /** The version the live reload serves for this file. */
+    static String version(Path file) {
+        return gateway.context().getRegistry().lookupByNameAndType("liveReload", LiveReload.class).files().stream()
+                .filter(w -> w.label().equals(file.toString())).map(LiveReload.Watched::version).findFirst()
+                .orElse(null);
+    }
+
     static boolean routeHasStep(String routeId, String stepId) {
         var def = ((org.apache.camel.model.ModelCamelContext) gateway.context()).getRouteDefinition(routeId);
         return def != null && org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(def.getOutputs(),
@@ -293,6 +304,46 @@ class LiveEditsTest {
         String info = gateway.management("GET", "/observe/info").body();
         assertThat(info).contains("\"reload\"").contains("last_rejected").contains("api-openai.camel.yaml");
         assertThat(gateway.management("GET", "/observe/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(60)
+    void aNewRouteFileAddsItsEndpointAndDeletingItRemovesIt() throws Exception {
+        Path extra = dir.resolve("routes/live-extra.camel.yaml");
+        Files.writeString(extra, """
+                - route:
+                    id: live-hello
+                    from:
+                      uri: platform-http:/live/hello
+                      parameters:
+                        httpMethodRestrict: GET
+                      steps:
+                        - setBody:
+                            id: live-hello-body
+                            constant: hello from a live edit
+                """);
+        await().atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
+                .until(() -> gateway.get("/live/hello").body().equals("hello from a live edit"));
+
+        // a route without an id cannot be replaced by id later: refused, naming the file
+        warnings.clear();
+        Files.writeString(extra, Files.readString(extra).replace("    id: live-hello\n", ""));
+        await().atMost(REFUSAL).until(() -> warnings.about(extra.toString()).size() == 1);
+        assertThat(warnings.about(extra.toString()).get(0)).contains("has no id");
+        assertThat(gateway.get("/live/hello").body()).isEqualTo("hello from a live edit");
+
+        // the queue route says autoStartup {{gateway.queue.enabled}} (false here): replaced, still not started
+        Path queue = dir.resolve("routes/queue.camel.yaml");
+        Files.writeString(queue, Files.readString(queue) + "# edited\n");
+        await().atMost(REFUSAL).until(() -> gateway.context().getRoute("queue-requests--next") == null
+                && routeHasDefinition("queue-requests") && Fingerprint.of(queue).equals(version(queue)));
+        assertThat(gateway.context().getRouteController().getRouteStatus("queue-requests").isStarted()).isFalse();
+
+        Files.delete(extra);
+        await().atMost(TWO_SECONDS).pollInterval(Duration.ofMillis(50))
+                .until(() -> gateway.get("/live/hello").statusCode() == 404);
+        await().atMost(REFUSAL).until(() -> gateway.context().getRoute("live-hello") == null);
     }
 
     // ---- support
