@@ -23,7 +23,6 @@ import org.apache.camel.component.direct.DirectComponent;
 import org.apache.camel.component.direct.DirectConsumer;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.platform.http.vertx.AsyncPlatformHttpConsumer;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
@@ -71,6 +70,8 @@ final class RouteReload implements LiveReload.Group {
     /** Old routes and temporary routes waiting for their exchanges in flight to end. */
     private final List<Retirement> retiring = new ArrayList<>();
     private boolean mapped;
+    /** The routeConfiguration blocks of each file as loaded: Camel applies them when a route is created. */
+    private final Map<Path, String> configurations = new LinkedHashMap<>();
 
     /** A {@code file:dir/glob} entry of camel.main.routes-include-pattern. */
     private record Source(Path dir, PathMatcher matcher) {
@@ -104,6 +105,7 @@ final class RouteReload implements LiveReload.Group {
         // fingerprints now, before Camel reads the files: an edit made during start-up is still an edit
         for (Path f : list()) {
             files.put(f, watched(f, Fingerprint.of(f)));
+            configurations.put(f, configurations(f));
         }
     }
 
@@ -257,6 +259,13 @@ final class RouteReload implements LiveReload.Group {
             }
         }
         routesOfFile.put(file, new LinkedHashSet<>(ids));
+        String config = configurations(file);
+        if (!config.equals(configurations.getOrDefault(file, ""))) {
+            // Camel applies a route configuration when it creates a route: the running ones keep the start-up version
+            LOG.warn("{}: its routeConfiguration blocks changed: they apply after a restart (the routes of the file "
+                    + "were reloaded with the configuration read at start-up)", file);
+            configurations.put(file, config);
+        }
         LOG.info("{}: routes {} replaced without a gap (old versions retire when their exchanges in flight end)",
                 file, ids);
         retire();
@@ -465,6 +474,24 @@ final class RouteReload implements LiveReload.Group {
         }
     }
 
+    /** The file's routeConfiguration entries, as YAML text (empty when none or unreadable). */
+    private static String configurations(Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = new YAMLMapper().readTree(file.toFile());
+            StringBuilder sb = new StringBuilder();
+            if (root != null && root.isArray()) {
+                root.forEach(n -> {
+                    if (n.has("routeConfiguration")) {
+                        sb.append(n).append('\n');
+                    }
+                });
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     // ---- reading a route file
 
     /** The file's routes as definitions, nothing added to Camel; YAML errors name their line. */
@@ -479,15 +506,6 @@ final class RouteReload implements LiveReload.Group {
         Collection<RoutesBuilder> builders = PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource);
         List<RouteDefinition> defs = new ArrayList<>();
         for (RoutesBuilder b : builders) {
-            if (b instanceof RouteConfigurationBuilder rcb) {
-                rcb.setCamelContext(context);
-                rcb.getRouteConfigurationCollection().setCamelContext(context);
-                rcb.configuration();
-                if (!rcb.getRouteConfigurationCollection().getRouteConfigurations().isEmpty()) {
-                    LOG.warn("{}: routeConfiguration blocks are read at start-up only: their edits apply after a "
-                            + "restart (the routes in this file are reloaded)", file);
-                }
-            }
             if (b instanceof RouteBuilder rb) {
                 for (RouteDefinition d : rb.configureRoutes(context).getRoutes()) {
                     d.setResource(resource);

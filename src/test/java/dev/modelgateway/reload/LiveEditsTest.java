@@ -241,10 +241,14 @@ class LiveEditsTest {
     }
 
     static boolean routeHasStep(String routeId, String stepId) {
-        var def = ((org.apache.camel.model.ModelCamelContext) gateway.context()).getRouteDefinition(routeId);
+        return routeHasStep(gateway.context(), routeId, stepId);
+    }
+
+    static boolean routeHasStep(org.apache.camel.CamelContext context, String routeId, String stepId) {
+        var def = ((org.apache.camel.model.ModelCamelContext) context).getRouteDefinition(routeId);
         return def != null && org.apache.camel.model.ProcessorDefinitionHelper.filterTypeInOutputs(def.getOutputs(),
                 org.apache.camel.model.ProcessorDefinition.class).stream().anyMatch(p -> stepId.equals(p.getId()))
-                && gateway.context().getRoute(routeId) != null;
+                && context.getRoute(routeId) != null;
     }
 
     @Test
