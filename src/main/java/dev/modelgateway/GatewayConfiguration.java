@@ -381,8 +381,33 @@ public class GatewayConfiguration implements CamelConfiguration {
             });
             router.errorHandler(405, ctx -> answer(ctx, 405, "method " + ctx.request().method() + " is not allowed "
                     + "on " + ctx.request().path()));
-            router.route().last().handler(ctx -> answer(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
-                    + ctx.request().path()));
+            // this catch-all matches before Vert.x would find a path served with other methods: tell 405 apart here
+            VertxPlatformHttpRouter api = router;
+            router.route().last().handler(ctx -> {
+                java.util.Set<String> allowed = allowedMethods(api, ctx.request().path());
+                if (allowed.isEmpty()) {
+                    answer(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path());
+                } else {
+                    ctx.response().putHeader("Allow", String.join(", ", allowed));
+                    answer(ctx, 405, "method " + ctx.request().method() + " is not allowed on "
+                            + ctx.request().path() + "; use " + String.join(" or ", allowed));
+                }
+            });
+        }
+
+        /** The methods the routes serve on this path (their platform-http httpMethodRestrict), empty when none does. */
+        private static java.util.Set<String> allowedMethods(VertxPlatformHttpRouter router, String path) {
+            java.util.Set<String> allowed = new java.util.TreeSet<>();
+            for (io.vertx.ext.web.Route route : router.getRoutes()) {
+                String p = route.getPath();
+                if (p == null || route.isRegexPath() || route.methods() == null || route.methods().isEmpty()) {
+                    continue;
+                }
+                if (route.isExactPath() ? p.equals(path) : path.startsWith(p)) {
+                    route.methods().forEach(m -> allowed.add(m.name()));
+                }
+            }
+            return allowed;
         }
 
         private static void answer(io.vertx.ext.web.RoutingContext ctx, int status, String message) {

@@ -23,7 +23,7 @@ import dev.modelgateway.support.CaptureServer;
 import dev.modelgateway.support.GatewayTestServer;
 
 /**
- * Answers no route sees (404 no such endpoint, 413 body too large, 503 over gateway.http.max-in-flight) are counted
+ * Answers no route sees (404 no such endpoint, 405 wrong method, 413 body too large, 503 over gateway.http.max-in-flight) are counted
  * in gateway_requests_total with their status and written to the access log with an X-Request-Id, like routed ones
  * (an unknown model's 404, answered by a route, too); and fallback_from is the group the request named, also when
  * that group was skipped (cooling down) without being called.
@@ -112,7 +112,7 @@ class EdgeAnswersObservedTest {
     }
 
     @Test
-    void noSuchEndpointIsCountedAndLogged() {
+    void noSuchEndpointAndWrongMethodAreCountedAndLogged() {
         HttpResponse<String> missing = send("POST", "/v1/nothing/here", "{}");
         assertThat(missing.statusCode()).isEqualTo(404);
         JsonNode l = line(missing);
@@ -122,10 +122,16 @@ class EdgeAnswersObservedTest {
         assertThat(l.path("attempts").asInt()).isZero();
         assertThat(requests("other", "404")).isGreaterThanOrEqualTo(1);
 
-        // a known path with the wrong method: the router's catch-all answers it (404 today), counted the same way
+        // a served path with another method: 405 naming the allowed one, counted the same way
         HttpResponse<String> wrongMethod = send("GET", "/v1/chat/completions", null);
-        assertThat(line(wrongMethod).path("status").asInt()).isEqualTo(wrongMethod.statusCode());
-        assertThat(requests("chat_completions", String.valueOf(wrongMethod.statusCode()))).isGreaterThanOrEqualTo(1);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(wrongMethod.body()).contains("use POST");
+        assertThat(line(wrongMethod).path("status").asInt()).isEqualTo(405);
+        assertThat(requests("chat_completions", "405")).isGreaterThanOrEqualTo(1);
+        // a prompt path (the route takes the whole /v1/prompts prefix) too; a GET route's path is not refused
+        assertThat(send("GET", "/v1/prompts/chat/explain_code", null).statusCode()).isEqualTo(405);
+        assertThat(send("GET", "/v1/models", null).statusCode()).isEqualTo(200);
     }
 
     @Test
