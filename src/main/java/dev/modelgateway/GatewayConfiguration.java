@@ -385,7 +385,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             VertxPlatformHttpRouter api = router;
             router.route().last().handler(ctx -> {
                 java.util.Set<String> allowed = allowedMethods(api, ctx.request().path());
-                if (allowed.isEmpty()) {
+                // a path that normalises elsewhere (%2e%2e) matched nothing with its own method either: 404
+                if (allowed.isEmpty() || allowed.contains(ctx.request().method().name())) {
                     answer(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path());
                 } else {
                     ctx.response().putHeader("Allow", String.join(", ", allowed));

@@ -177,7 +177,7 @@ class HostileInputTest {
                 post("endpoint as a file URL", CODE, endpoint("file:///etc/passwd"), 403, D, "model endpoint"),
                 post("endpoint at a decimal IP", CODE, endpoint("http://2130706433/v1"), 403, D, "model endpoint"),
                 // methods and paths
-                new Case("GET on a POST endpoint", "GET", CHAT, null, null, Map.of(), 404, E, "no such endpoint"),
+                new Case("GET on a POST endpoint", "GET", CHAT, null, null, Map.of(), 405, E, "not allowed"),
                 new Case("unknown path", "POST", "/v1/../../etc/passwd", "application/json", "{}".getBytes(),
                         Map.of(), 404, D, "no such endpoint")));
         return c.stream();
