@@ -38,7 +38,8 @@ class FileDropExampleTest {
                 features:
                   chat: llama
                 """.formatted(emulator);
-        try (GatewayTestServer gateway = GatewayTestServer.start(models, Map.of(
+        try (dev.modelgateway.support.AccessLogCapture log = new dev.modelgateway.support.AccessLogCapture();
+                GatewayTestServer gateway = GatewayTestServer.start(models, Map.of(
                 "gateway.emulator.enabled", "true", "gateway.emulator.port", String.valueOf(emulator),
                 "gateway.extra-routes", "examples/file-drop",
                 "examples.file-drop.in", in.toString(), "examples.file-drop.out", out.toString()))) {
@@ -66,6 +67,11 @@ class FileDropExampleTest {
             try (var left = Files.list(out)) {
                 assertThat(left).as("one review per file").hasSize(2);
             }
+            // each review is a request the operations surface sees: an access-log line naming the model
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.lines().stream()
+                    .filter(l -> l.contains("\"model\":\"llama\"") && l.contains("\"status\":200")).count() == 2);
+            assertThat(gateway.management("GET", "/observe/metrics").body())
+                    .contains("gateway_requests_total{api=\"other\",model=\"llama\",provider=\"hosted_vllm\",status=\"200\"} 2.0");
         }
     }
 
