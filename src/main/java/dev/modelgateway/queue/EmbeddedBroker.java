@@ -66,10 +66,14 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setJournalMinFiles(2)
                 .setCriticalAnalyzer(false)
                 .addAcceptorConfiguration("core", "tcp://127.0.0.1:" + port + "?protocols=CORE")
-                // Artemis' stock defaults for every other address (reply queues among them)
+                // Artemis' stock defaults for every other address (reply queues, an integration's own queues), with
+                // the queues behind them created: without one, a message dead-lettered there would be dropped. A
+                // queue's dead letters land in DLQ.<queue> (expired ones in EXP.<queue>)
                 .addAddressSetting("#", new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of("DLQ"))
-                        .setExpiryAddress(SimpleString.of("ExpiryQueue")))
+                        .setAutoCreateDeadLetterResources(true)
+                        .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                        .setAutoCreateExpiryResources(true))
                 .addAddressSetting(REQUESTS, new AddressSettings()
                         .setRedeliveryDelay(redeliveryDelay.toMillis())
                         .setRedeliveryMultiplier(redeliveryMultiplier)
