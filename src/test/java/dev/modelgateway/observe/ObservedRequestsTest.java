@@ -1,5 +1,6 @@
 package dev.modelgateway.observe;
 
+import static dev.modelgateway.support.PrometheusText.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -170,24 +171,6 @@ class ObservedRequestsTest {
         return r.body();
     }
 
-    /** The value of the one sample whose name and labels are all these. */
-    static double sample(String text, String name, String... labels) {
-        List<Double> found = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
-                continue;
-            }
-            boolean all = true;
-            for (String l : labels) {
-                all &= line.contains(l + ",") || line.contains(l + "}");
-            }
-            if (all) {
-                found.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-            }
-        }
-        assertThat(found).as(name + " " + String.join(",", labels)).hasSize(1);
-        return found.get(0);
-    }
 
     static double sum(String text, String name, String... labels) {
         double total = 0;
@@ -360,5 +343,4 @@ class ObservedRequestsTest {
             throw new AssertionError("not JSON: " + line, e);
         }
     }
-
 }

@@ -1,5 +1,6 @@
 package dev.modelgateway.suites;
 
+import static dev.modelgateway.support.PrometheusText.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -419,24 +420,5 @@ class UpstreamFaultsTest {
 
     static long millisSince(long start) {
         return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    /** The value of the one sample whose name and labels are all these. */
-    static double sample(String text, String name, String... labels) {
-        List<Double> found = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.startsWith(name + "{")) {
-                continue;
-            }
-            boolean all = true;
-            for (String l : labels) {
-                all &= line.contains(l + ",") || line.contains(l + "}");
-            }
-            if (all) {
-                found.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-            }
-        }
-        assertThat(found).as(name + " " + String.join(",", labels)).hasSize(1);
-        return found.get(0);
     }
 }
