@@ -13,6 +13,11 @@ public final class ExchangeKeys {
     public static final String IDENTIFIER = "modelIdentifier";
     /** The normalised {@code ModelResponse}. */
     public static final String MODEL_RESPONSE = "gatewayModelResponse";
+    /**
+     * Whether invoke-model's group-failover loop tries another deployment: set by routing-strategy, taken by
+     * next-deployment, set again by deployment-failed when the next deployment or a fallback group may help.
+     */
+    public static final String TRY_NEXT = "gatewayTryNext";
     /** The Vert.x response a live stream is written to. */
     public static final String HTTP_RESPONSE = "gatewayHttpResponse";
 

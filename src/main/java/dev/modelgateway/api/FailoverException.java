@@ -1,8 +1,8 @@
 package dev.modelgateway.api;
 
 /**
- * A transient upstream failure while other deployments of the model's group are still untried: the route's failover
- * load balancer catches this type (and only this one) and sends the request to the next deployment.
+ * A transient upstream failure while other deployments of the model's group are still untried: deployment-failed
+ * (routes/router.camel.yaml) takes its cause and lets the group-failover loop try the next deployment.
  */
 public class FailoverException extends GatewayException {
     public FailoverException(GatewayException cause) {

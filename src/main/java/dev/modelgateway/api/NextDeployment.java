@@ -14,6 +14,7 @@ public final class NextDeployment implements Processor {
     @Override
     public void process(Exchange exchange) {
         RequestPlan plan = RequestPlan.of(exchange);
+        exchange.setProperty(ExchangeKeys.TRY_NEXT, false);
         if (!plan.advance()) {
             throw new GatewayException(503, "upstream_unavailable", "every deployment of the model failed");
         }

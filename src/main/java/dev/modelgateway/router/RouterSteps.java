@@ -73,6 +73,7 @@ public final class RouterSteps {
             String name = group.get(0).alias();
             Routing routing = new Routing(catalog.get(), name);
             exchange.setProperty(ROUTING, routing);
+            exchange.setProperty(ExchangeKeys.TRY_NEXT, true);
             List<ModelDeployment> ordered = router.order(group, routing.catalog.router());
             if (!ordered.isEmpty()) {
                 plan.reroute(ordered);
@@ -151,8 +152,8 @@ public final class RouterSteps {
 
     /**
      * deployment-failed: counts the failure (429 and 5xx, as LiteLLM's cooldown does), then fails over to the rest of
-     * the group, or, once the group is used up, to its fallback groups for this kind of failure; else the failure
-     * stands.
+     * the group, or, once the group is used up, to its fallback groups for this kind of failure (by setting
+     * {@link ExchangeKeys#TRY_NEXT} for the group-failover loop); else the failure stands.
      */
     public Processor failed() {
         return exchange -> {
@@ -175,12 +176,14 @@ public final class RouterSteps {
             boolean groupMayHelp = kind == FailureKind.ANY && (error.isTransient() || error.status() >= 500)
                     && error.status() != 499;
             if (groupMayHelp && plan.hasFallback()) {
-                throw caught instanceof FailoverException ? caught : new FailoverException(error);
+                exchange.setProperty(ExchangeKeys.TRY_NEXT, true);
+                return;
             }
             if ((groupMayHelp || kind != FailureKind.ANY) && nextFallback(exchange, routing, plan, kind)) {
                 LOG.info("model '{}' failed ({} {}): falling back to '{}'", routing.origin, error.status(),
                         error.getMessage(), plan.candidates().isEmpty() ? "-" : exchange.getProperty(SERVED_BY));
-                throw new FailoverException(error);
+                exchange.setProperty(ExchangeKeys.TRY_NEXT, true);
+                return;
             }
             throw error;
         };
