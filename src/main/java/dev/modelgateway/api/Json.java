@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -22,6 +23,14 @@ public final class Json {
             .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
+    /** One reader per request type, made once: readValue(body, Class) would resolve the type on every request. */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return MAPPER.readerFor(type);
+        }
+    };
+
     private Json() {
     }
 
@@ -36,7 +45,7 @@ public final class Json {
             throw GatewayException.badRequest("the request body is not valid UTF-8 (byte " + bad + ")");
         }
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = READERS.get(type).readValue(body);
             if (value == null) {
                 throw GatewayException.unprocessable("the request body must be a JSON object");
             }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ public final class Shapes {
      * empty answer has no choice at all (api/v2/code/completions.py); generations lose their Markdown code fences.
      */
     public static ResponseShape aiGateway(ModelDeployment model, String language, boolean generation) {
-        String id = UUID.randomUUID().toString();
+        String id = Ids.uuid().toString();
         long created = Instant.now().getEpochSecond();
         return new ResponseShape() {
             @Override
@@ -80,7 +79,7 @@ public final class Shapes {
     }
 
     private static ResponseShape openAi(String model, boolean includeUsage, boolean chat) {
-        String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        String id = (chat ? "chatcmpl-" : "cmpl-") + Ids.hex();
         long created = Instant.now().getEpochSecond();
         String object = chat ? "chat.completion" : "text_completion";
         String chunkObject = chat ? "chat.completion.chunk" : "text_completion";

@@ -9,6 +9,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 
 import io.vertx.core.http.HttpServerResponse;
 
+import dev.modelgateway.api.Ids;
 import dev.modelgateway.api.ResponseWriter;
 import dev.modelgateway.config.ModelCatalog;
 import dev.modelgateway.provider.CallEvents;
@@ -80,15 +81,8 @@ public final class RequestObserver implements Processor {
         return newId();
     }
 
-    /**
-     * A random (version 4) UUID from the thread's own generator: an id for logs, not a secret, so it need not pay for
-     * {@link UUID#randomUUID()}'s shared SecureRandom on every request.
-     */
     static String newId() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        long high = random.nextLong() & ~0xF000L | 0x4000L;
-        long low = random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L;
-        return new UUID(high, low).toString();
+        return Ids.uuid().toString();
     }
 
     /** The api label: the endpoint family of the route (routes are ours, so the set is bounded). */

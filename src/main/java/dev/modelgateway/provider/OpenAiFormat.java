@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,6 +23,8 @@ import dev.modelgateway.stream.StreamListener;
 public final class OpenAiFormat {
 
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** Made once: JSON.readTree would resolve the JsonNode type on every answer and chunk. */
+    private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
 
     private OpenAiFormat() {
     }
@@ -176,7 +179,7 @@ public final class OpenAiFormat {
     public static ModelResponse parse(String provider, String body) {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = TREE.readTree(body);
         } catch (Exception e) {
             throw UpstreamErrors.garbage(provider, "not JSON");
         }
@@ -228,7 +231,7 @@ public final class OpenAiFormat {
             }
             JsonNode chunk;
             try {
-                chunk = JSON.readTree(data);
+                chunk = TREE.readTree(data);
             } catch (Exception e) {
                 ended.set(true);
                 response.abort();
