@@ -119,7 +119,9 @@ public class GatewayConfiguration implements CamelConfiguration {
             LOG.warn("gateway.http.worker-threads is no longer used and is ignored: no thread waits on a request now; "
                     + "gateway.http.max-in-flight bounds the requests in flight");
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions());
+        // native epoll where the platform has it (netty-transport-native-epoll), else NIO
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        LOG.debug("Vert.x native transport: {}", vertx.isNativeTransportEnabled());
         context.getRegistry().bind("vertx", vertx);
         InFlightLimit inFlight = new InFlightLimit(Integer.parseInt(prop(props, "gateway.http.max-in-flight",
                 "10000")));
