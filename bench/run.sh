@@ -7,7 +7,7 @@
 # Prints one Markdown table (and writes it to $OUT/table.md); bench/README.md's results table is pasted from it.
 # Loopback only; every run is bounded. Installs what it needs (wrk, nginx-light, nodejs) with apt-get when missing.
 #
-# Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run, WARMUP (5s), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
+# Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run, WARMUP (15s, per path and target, then 5 s at one connection), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
 # PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), SKIP_WRK=1 runs only the concurrency run, SKIP_STREAMS=1
 # only the wrk runs, ONLY="openai bedrock" limits the wrk runs to those paths. BASELINE=<dir> also runs an earlier build
 # side by side ("baseline" rows): a directory holding its model-gateway.jar, lib/, routes/, prompts/ and
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-15s}
 STREAMS=${STREAMS:-1000}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 OUT=${OUT:-$(mktemp -d /tmp/model-gateway-bench.XXXXXX)}
@@ -138,7 +138,12 @@ wrk_run() {
     RESULT[$key]="$(echo "$line" | sed -E 's/RESULT p50=([0-9]+) p99=([0-9]+) rps=([0-9]+) requests=[0-9]+ errors=([0-9]+)/\1 \2 \3 \4/') $cpu_us"
     echo "  $key c=$c: $line cpu_us_per_request=$cpu_us" >&2
 }
-warm() { MODEL=${2:-llama} UPSTREAM_BODY=${3:-} wrk -t2 -c16 -d"$WARMUP" -s bench/chat.lua "$1" > /dev/null; }
+# the JIT needs load for well over 10 s before C2 is done (it still compiled through a 5 s warm-up and skewed the first
+# path's one-connection figures); the one-connection pass compiles that path too
+warm() {
+    MODEL=${2:-llama} UPSTREAM_BODY=${3:-} wrk -t2 -c16 -d"$WARMUP" -s bench/chat.lua "$1" > /dev/null
+    MODEL=${2:-llama} UPSTREAM_BODY=${3:-} wrk -t1 -c1 -d5s -s bench/chat.lua "$1" > /dev/null
+}
 
 U=http://127.0.0.1:$UPSTREAM_PORT
 PIDS_OF[gateway]=$GATEWAY_PID
