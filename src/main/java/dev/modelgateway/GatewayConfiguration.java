@@ -301,6 +301,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "deploymentStats", stats);
         bind(context, "gatewayMetrics", metrics);
         AccessLog accessLog = new AccessLog();
+        context.getManagementStrategy().addEventNotifier(new OnStopped(accessLog::flush));
         bind(context, "observeRequest", new RequestObserver(catalog, metrics, stats, accessLog, tracing));
         ModelCheck check = new ModelCheck(context, catalog, prompts, stats);
         bind(context, "modelCheck", check);
@@ -441,6 +442,23 @@ public class GatewayConfiguration implements CamelConfiguration {
         public void notify(CamelEvent event) {
             if (event instanceof CamelEvent.CamelContextStoppedEvent) {
                 vertx.close();
+            }
+        }
+    }
+
+    /** Runs an action once Camel has stopped: nothing is served any more by then. */
+    private static final class OnStopped extends SimpleEventNotifierSupport {
+        private final Runnable action;
+
+        OnStopped(Runnable action) {
+            this.action = action;
+            setIgnoreExchangeEvents(true);
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                action.run();
             }
         }
     }

@@ -1,19 +1,51 @@
 package dev.modelgateway.observe;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
 /**
  * One JSON line per request on the logger {@value #LOGGER} (contract section 10). Only ids, names from models.yaml,
  * numbers and the request path: never prompt or completion text, never a header value other than the request id.
+ *
+ * <p>Lines of requests served on a Vert.x event loop wait in that loop's batch and go to the logger together, at the
+ * latest {@value #FLUSH_MILLIS} ms later (as nginx's {@code access_log buffer= flush=}): one log event per line cost
+ * a hand-over to the appender's thread, and its wake-up, per request. {@link #flush()} writes out what waits.
  */
 public final class AccessLog {
 
     public static final String LOGGER = "model-gateway.access";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final int MAX_PATH = 256;
+    static final int FLUSH_MILLIS = 50;
+    private static final int FLUSH_CHARS = 16 * 1024;
+
+    /** The batches of the event loops (one each), for {@link #flush()}. */
+    private final List<Batch> batches = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Batch> batch = ThreadLocal.withInitial(() -> {
+        Batch b = new Batch();
+        batches.add(b);
+        return b;
+    });
+
+    /** One event loop's lines not yet written; the lock is only ever contended by {@link #flush()}. */
+    private static final class Batch {
+        private final StringBuilder lines = new StringBuilder(FLUSH_CHARS + 1024);
+        private boolean timerSet;
+
+        synchronized String take() {
+            timerSet = false;
+            String out = lines.toString();
+            lines.setLength(0);
+            return out;
+        }
+    }
 
     /** {@code fallbackFrom}: the group the request named when a fallback group served it (gatewayFallbackFrom). */
     void write(RequestObservation o, int status, long durationNanos, long ttftNanos, String fallbackFrom) {
@@ -32,7 +64,7 @@ public final class AccessLog {
         sb.append(",\"attempts\":").append(o.attempts);
         string(sb, "fallback_from", fallbackFrom);
         sb.append('}');
-        LOG.info(sb.toString());
+        emit(sb);
     }
 
     /** A request the HTTP edge answered itself (404, 405, 413, 503 over the in-flight limit): no model, no attempt. */
@@ -49,7 +81,44 @@ public final class AccessLog {
         sb.append(",\"ttft_ms\":null,\"input_tokens\":null,\"output_tokens\":null,\"attempts\":0");
         string(sb, "fallback_from", null);
         sb.append('}');
-        LOG.info(sb.toString());
+        emit(sb);
+    }
+
+    private void emit(CharSequence line) {
+        Context context = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+        if (context == null) {
+            LOG.info(line.toString());
+            return;
+        }
+        Batch b = batch.get();
+        boolean full;
+        boolean setTimer;
+        synchronized (b) {
+            if (!b.lines.isEmpty()) {
+                b.lines.append('\n');
+            }
+            b.lines.append(line);
+            full = b.lines.length() >= FLUSH_CHARS;
+            setTimer = !full && !b.timerSet;
+            b.timerSet |= setTimer;
+        }
+        if (full) {
+            write(b);
+        } else if (setTimer) {
+            context.owner().setTimer(FLUSH_MILLIS, id -> write(b));
+        }
+    }
+
+    private static void write(Batch b) {
+        String lines = b.take();
+        if (!lines.isEmpty()) {
+            LOG.info(lines);
+        }
+    }
+
+    /** Writes out every line still waiting in a batch (at shutdown: a timer would no longer fire). */
+    public void flush() {
+        batches.forEach(AccessLog::write);
     }
 
     private static StringBuilder start(long startMillis, String requestId, String api, String path) {

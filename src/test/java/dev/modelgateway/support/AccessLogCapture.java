@@ -10,7 +10,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Collects the lines written to the access log (logger model-gateway.access) while it is open. */
+/** Collects the lines (not events: a batch is one) written to the access log (logger model-gateway.access) while it is open. */
 public final class AccessLogCapture extends AbstractAppender implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -26,7 +26,8 @@ public final class AccessLogCapture extends AbstractAppender implements AutoClos
 
     @Override
     public void append(LogEvent event) {
-        lines.add(event.getMessage().getFormattedMessage());
+        // lines served on one event loop come in batches (AccessLog), one per line of the event
+        lines.addAll(event.getMessage().getFormattedMessage().lines().toList());
     }
 
     public List<String> lines() {
