@@ -47,6 +47,12 @@ public final class UpstreamHttp {
     private final Map<io.netty.channel.EventLoop, Lane> byLoop;
     private final HttpClientOptions options;
     private final PoolOptions pool;
+    /**
+     * Each URL's method, host, port, TLS and path, parsed once (setAbsoluteURI parses a java.net.URL): a deployment's
+     * URLs are few; client-named endpoints are parsed per call once this holds {@value #TARGETS} URLs.
+     */
+    private final Map<String, RequestOptions> targets;
+    private static final int TARGETS = 1024;
 
     /** {@code tls}: the same pool settings, HTTP/2 offered through ALPN (for callers that ask for it, see {@link #alpn}). */
     private record Lane(Context context, HttpClient client, HttpClient tls) {
@@ -74,6 +80,7 @@ public final class UpstreamHttp {
         // spread over every loop that may call (Vert.x has 2 per core by default)
         this.pool = new PoolOptions().setHttp1MaxSize(Math.max(8, maxConnections / (2 * n)));
         this.byLoop = new java.util.concurrent.ConcurrentHashMap<>();
+        this.targets = new java.util.concurrent.ConcurrentHashMap<>();
         this.lanes = new Lane[n];
         for (int i = 0; i < n; i++) {
             lanes[i] = newLane(newEventLoopContext(vertx));
@@ -90,6 +97,7 @@ public final class UpstreamHttp {
         this.byLoop = shared.byLoop;
         this.options = shared.options;
         this.pool = shared.pool;
+        this.targets = shared.targets;
         this.alpn = alpn;
     }
 
@@ -164,10 +172,10 @@ public final class UpstreamHttp {
      */
     public CompletableFuture<Response> post(ModelRequest request, String provider, String url,
             Map<String, String> headers, Buffer body) {
-        return post(request.call(), settings.limits(request).timeout().toMillis(), provider, url, headers, body);
+        return post(request.call(), provider, url, headers, body);
     }
 
-    private CompletableFuture<Response> post(UpstreamCall signal, long headTimeoutMillis, String provider, String url,
+    private CompletableFuture<Response> post(UpstreamCall signal, String provider, String url,
             Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         if (signal.isCancelled()) {
@@ -175,7 +183,7 @@ public final class UpstreamHttp {
             return result;
         }
         long limit = settings.maxResponseBytes();
-        onLane(url, (context, client) -> client.request(options(url, headers, headTimeoutMillis))
+        onLane(url, (context, client) -> client.request(options(url, headers))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         result.completeExceptionally(ar.cause());
@@ -243,7 +251,7 @@ public final class UpstreamHttp {
             return result;
         }
         long idle = settings.limits(request).firstTokenTimeout().toMillis();
-        onLane(url, (context, client) -> client.request(options(url, headers, 0)).onComplete(ar -> {
+        onLane(url, (context, client) -> client.request(options(url, headers)).onComplete(ar -> {
             if (ar.failed()) {
                 result.completeExceptionally(ar.cause());
                 return;
@@ -330,10 +338,16 @@ public final class UpstreamHttp {
         return headers.get("retry-after");
     }
 
-    /** Vert.x's idle timeout ends when the head arrives: it only bounds the wait for the head of a unary call. */
-    private RequestOptions options(String url, Map<String, String> headers, long idleMillis) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-                .setIdleTimeout(idleMillis);
+    /** No timeout of Vert.x's own: the call's deadline (ProviderCall) covers the wait for the head and the rest. */
+    private RequestOptions options(String url, Map<String, String> headers) {
+        RequestOptions target = targets.get(url);
+        if (target == null) {
+            target = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url);
+            if (targets.size() < TARGETS) {
+                targets.put(url, target);
+            }
+        }
+        RequestOptions options = new RequestOptions(target);
         headers.forEach((name, value) -> {
             if (name.equals(CONNECT_TO)) {
                 // connect to the address checked for this host; Host header and TLS SNI keep the name
