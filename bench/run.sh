@@ -90,7 +90,8 @@ node bench/held-upstream.js "$HELD_PORT" & PIDS+=($!)
 
 GATEWAY_JFR=""
 if [ "${PROFILE:-0}" = 1 ]; then
-    GATEWAY_JFR="-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,delay=20s,jdk.ExecutionSample#period=1ms"
+    # DebugNonSafepoints: samples name the inlined method they are in, not the nearest safepoint's
+    GATEWAY_JFR="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,delay=20s,jdk.ExecutionSample#period=1ms"
 fi
 # shellcheck disable=SC2086
 CAMEL_SERVER_PORT=$GATEWAY_PORT GATEWAY_MANAGEMENT_PORT=$MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
