@@ -121,7 +121,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
         // native epoll where the platform has it (netty-transport-native-epoll), else NIO
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        LOG.debug("Vert.x native transport: {}", vertx.isNativeTransportEnabled());
+        if (!vertx.isNativeTransportEnabled()) {
+            Throwable why = vertx.unavailableNativeTransportCause();
+            LOG.info("HTTP over Java NIO: native epoll is not available here ({})",
+                    why == null ? "not Linux x86_64" : why.getMessage());
+        }
         context.getRegistry().bind("vertx", vertx);
         InFlightLimit inFlight = new InFlightLimit(Integer.parseInt(prop(props, "gateway.http.max-in-flight",
                 "10000")));
