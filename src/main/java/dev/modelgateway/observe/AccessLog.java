@@ -105,7 +105,12 @@ public final class AccessLog {
         if (full) {
             write(b);
         } else if (setTimer) {
-            context.owner().setTimer(FLUSH_MILLIS, id -> write(b));
+            try {
+                context.owner().setTimer(FLUSH_MILLIS, id -> write(b));
+            } catch (RuntimeException closing) {
+                // the loop is shutting down and takes no timer: the line goes out now
+                write(b);
+            }
         }
     }
 
