@@ -132,7 +132,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         // platform-http finds its engine under this name: consumers that hold no thread per request (CAMEL-27217)
         bind(context, "platform-http-engine", new AsyncHttpEngine(inFlight, routeThread(props)));
         bind(context, "httpInFlight", inFlight);
-        context.getManagementStrategy().addEventNotifier(new VertxCloser(vertx));
+        // Camel does not own the gateway's Vert.x: it is closed once Camel has stopped (the HTTP server, clients and
+        // emulator on it are closed by then)
+        context.getManagementStrategy().addEventNotifier(new OnStopped(vertx::close));
         // the swap points of live edits (contract section 11): every reader goes through these
         Current<ModelCatalog> currentCatalog = new Current<>(catalog, modelsVersion);
         Current<PromptRegistry> currentPrompts = new Current<>(prompts, promptsVersion);
@@ -427,26 +429,6 @@ public class GatewayConfiguration implements CamelConfiguration {
             ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(io.vertx.core.buffer.Buffer.buffer(ErrorBodies.body(family,
                             new GatewayException(status, "invalid_request_error", message))));
-        }
-    }
-
-    /**
-     * Closes the gateway's Vert.x instance once Camel has stopped (the HTTP server, clients and emulator that run on it
-     * are closed by then); Camel does not own it, so would not close it.
-     */
-    private static final class VertxCloser extends SimpleEventNotifierSupport {
-        private final Vertx vertx;
-
-        VertxCloser(Vertx vertx) {
-            this.vertx = vertx;
-            setIgnoreExchangeEvents(true);
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                vertx.close();
-            }
         }
     }
 
