@@ -43,6 +43,11 @@ public final class UpstreamCall {
         return this;
     }
 
+    /** Whether a whole-call deadline is armed (ProviderCall arms one; a call made outside a route has none). */
+    public boolean hasDeadline() {
+        return deadline != 0;
+    }
+
     /** Millis left before the whole-call deadline; {@link Long#MAX_VALUE} when there is none. */
     public long millisLeft() {
         long d = deadline;

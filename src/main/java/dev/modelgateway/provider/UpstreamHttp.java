@@ -172,10 +172,12 @@ public final class UpstreamHttp {
      */
     public CompletableFuture<Response> post(ModelRequest request, String provider, String url,
             Map<String, String> headers, Buffer body) {
-        return post(request.call(), provider, url, headers, body);
+        // a call with no deadline of its own (the provider sink kamelet's) still may not wait for its head forever
+        long headTimeoutMillis = request.call().hasDeadline() ? 0 : settings.limits(request).timeout().toMillis();
+        return post(request.call(), headTimeoutMillis, provider, url, headers, body);
     }
 
-    private CompletableFuture<Response> post(UpstreamCall signal, String provider, String url,
+    private CompletableFuture<Response> post(UpstreamCall signal, long headTimeoutMillis, String provider, String url,
             Map<String, String> headers, Buffer body) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         if (signal.isCancelled()) {
@@ -183,7 +185,7 @@ public final class UpstreamHttp {
             return result;
         }
         long limit = settings.maxResponseBytes();
-        onLane(url, (context, client) -> client.request(options(url, headers))
+        onLane(url, (context, client) -> client.request(options(url, headers, headTimeoutMillis))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         result.completeExceptionally(ar.cause());
@@ -251,7 +253,7 @@ public final class UpstreamHttp {
             return result;
         }
         long idle = settings.limits(request).firstTokenTimeout().toMillis();
-        onLane(url, (context, client) -> client.request(options(url, headers)).onComplete(ar -> {
+        onLane(url, (context, client) -> client.request(options(url, headers, 0)).onComplete(ar -> {
             if (ar.failed()) {
                 result.completeExceptionally(ar.cause());
                 return;
@@ -338,8 +340,11 @@ public final class UpstreamHttp {
         return headers.get("retry-after");
     }
 
-    /** No timeout of Vert.x's own: the call's deadline (ProviderCall) covers the wait for the head and the rest. */
-    private RequestOptions options(String url, Map<String, String> headers) {
+    /**
+     * {@code idleMillis}: Vert.x's idle timeout, which ends when the head arrives; 0 when the call's own deadline
+     * (ProviderCall) covers the wait for the head and the rest, so that a request arms one timer, not two.
+     */
+    private RequestOptions options(String url, Map<String, String> headers, long idleMillis) {
         RequestOptions target = targets.get(url);
         if (target == null) {
             target = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url);
@@ -347,7 +352,7 @@ public final class UpstreamHttp {
                 targets.put(url, target);
             }
         }
-        RequestOptions options = new RequestOptions(target);
+        RequestOptions options = new RequestOptions(target).setIdleTimeout(idleMillis);
         headers.forEach((name, value) -> {
             if (name.equals(CONNECT_TO)) {
                 // connect to the address checked for this host; Host header and TLS SNI keep the name
