@@ -103,18 +103,18 @@ public final class AccessLog {
             b.timerSet |= setTimer;
         }
         if (full) {
-            write(b);
+            writeOut(b);
         } else if (setTimer) {
             try {
-                context.owner().setTimer(FLUSH_MILLIS, id -> write(b));
+                context.owner().setTimer(FLUSH_MILLIS, id -> writeOut(b));
             } catch (RuntimeException closing) {
                 // the loop is shutting down and takes no timer: the line goes out now
-                write(b);
+                writeOut(b);
             }
         }
     }
 
-    private static void write(Batch b) {
+    private static void writeOut(Batch b) {
         String lines = b.take();
         if (!lines.isEmpty()) {
             LOG.info(lines);
@@ -123,7 +123,7 @@ public final class AccessLog {
 
     /** Writes out every line still waiting in a batch (at shutdown: a timer would no longer fire). */
     public void flush() {
-        batches.forEach(AccessLog::write);
+        batches.forEach(AccessLog::writeOut);
     }
 
     private static StringBuilder start(long startMillis, String requestId, String api, String path) {
