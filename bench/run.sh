@@ -7,7 +7,10 @@
 # Prints one Markdown table (and writes it to $OUT/table.md); bench/README.md's results table is pasted from it.
 # Loopback only; every run is bounded. Installs what it needs (wrk, nginx-light, nodejs) with apt-get when missing.
 #
-# Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run, WARMUP (15s, per path and target, then 5 s at one connection), STREAMS (1000), JAVA_OPTS (-Xmx512m), OUT (a temp dir),
+# Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run,
+# WARMUP (15s, per path and target, then 5 s at one connection), JIT_SETTLE_MAX (180: after the warm-up, rounds over
+# every path go on until the gateways' JIT compiler threads are quiet, at most this many seconds), STREAMS (1000),
+# JAVA_OPTS (-Xmx512m), OUT (a temp dir),
 # PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), SKIP_WRK=1 runs only the concurrency run, SKIP_STREAMS=1
 # only the wrk runs, ONLY="openai bedrock" limits the wrk runs to those paths. BASELINE=<dir> also runs an earlier build
 # side by side ("baseline" rows): a directory holding its model-gateway.jar, lib/, routes/, prompts/ and
@@ -122,6 +125,15 @@ cpu_ticks() {
     done
     echo $total
 }
+jit_ticks() {
+    local total=0 t
+    for t in /proc/"$1"/task/*; do
+        case "$(cat "$t/comm" 2>/dev/null)" in
+            C1\ Compiler*|C2\ Compiler*) total=$((total + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0))) ;;
+        esac
+    done
+    echo $total
+}
 declare -A PIDS_OF
 # wrk_run KEY URL CONNECTIONS [MODEL [UPSTREAM_BODY]]: fills RESULT[KEY]="p50 p99 rps errors cpu-us-per-request"
 wrk_run() {
@@ -129,6 +141,8 @@ wrk_run() {
     local line before after requests cpu_us
     # shellcheck disable=SC2086
     before=$(cpu_ticks ${PIDS_OF[${key%%-*}]:-})
+    local jit_before=0
+    case ${key%%-*} in gateway|baseline) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
     line=$(MODEL=$model UPSTREAM_BODY=$body wrk -t1 -c"$c" -d"$DURATION" --latency -s bench/chat.lua "$url" \
         | grep '^RESULT')
     # shellcheck disable=SC2086
@@ -137,7 +151,8 @@ wrk_run() {
     cpu_us=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
         'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print "-" }')
     RESULT[$key]="$(echo "$line" | sed -E 's/RESULT p50=([0-9]+) p99=([0-9]+) rps=([0-9]+) requests=[0-9]+ errors=([0-9]+)/\1 \2 \3 \4/') $cpu_us"
-    echo "  $key c=$c: $line cpu_us_per_request=$cpu_us" >&2
+    local jit=""; [ "$jit_before" = 0 ] || jit=" jit_ms=$(( ($(jit_ticks "${PIDS_OF[${key%%-*}]}") - jit_before) * 1000 / $(getconf CLK_TCK) ))"
+    echo "  $key c=$c: $line cpu_us_per_request=$cpu_us$jit" >&2
 }
 # the JIT needs load for well over 10 s before C2 is done (it still compiled through a 5 s warm-up and skewed the first
 # path's one-connection figures); the one-connection pass compiles that path too
@@ -182,6 +197,39 @@ done
 warm "$U/openai/v1/chat/completions" llama
 warm "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" llama
 
+# Steady state, as a gateway that runs for days is: C2 still compiled for a minute and more after the warm-up above (on
+# 2 cores its thread took a quarter of the CPU during the first measured runs), so rounds over every path go on until
+# the gateways' JIT threads used under 2 % of the round's time, at most JIT_SETTLE_MAX seconds. The table says how long.
+SETTLE_START=$SECONDS
+JIT_NOTE="JIT not settled within ${JIT_SETTLE_MAX:-180} s"
+while [ $((SECONDS - SETTLE_START)) -lt "${JIT_SETTLE_MAX:-180}" ]; do
+    declare -A JIT_BEFORE=()
+    for target in "${TARGETS[@]}"; do JIT_BEFORE[$target]=$(jit_ticks "${PIDS_OF[$target]}"); done
+    round_start=$SECONDS
+    for entry in "${PATHS[@]}"; do
+        IFS='|' read -r path model _ <<< "$entry"
+        [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $path "* ]] || continue
+        for target in "${TARGETS[@]}"; do
+            [ -n "${FAILED[$target-$path]:-}" ] && continue
+            MODEL=$model wrk -t2 -c16 -d4s -s bench/chat.lua "${TARGET_URL[$target]}" > /dev/null
+            MODEL=$model wrk -t1 -c1 -d1s -s bench/chat.lua "${TARGET_URL[$target]}" > /dev/null
+        done
+    done
+    round_ticks=$(( (SECONDS - round_start) * $(getconf CLK_TCK) ))
+    settled=1; jit=""
+    for target in "${TARGETS[@]}"; do
+        used=$(( $(jit_ticks "${PIDS_OF[$target]}") - ${JIT_BEFORE[$target]} ))
+        jit="$jit $target $((used * 1000 / $(getconf CLK_TCK))) ms"
+        [ $((used * 50)) -lt "$round_ticks" ] || settled=0
+    done
+    echo "  JIT in a $((SECONDS - round_start)) s round:$jit" >&2
+    if [ $settled = 1 ]; then
+        JIT_NOTE="JIT settled $((SECONDS - SETTLE_START)) s after the warm-up (compiler threads under 2 % in a round over every path)"
+        break
+    fi
+done
+echo "$JIT_NOTE" >&2
+
 for entry in "${PATHS[@]}"; do
     [ "${SKIP_WRK:-0}" = 1 ] && break
     IFS='|' read -r path model url body <<< "$entry"
@@ -220,7 +268,7 @@ stream_run gateway "$G" "$GATEWAY_PID"
 field() { echo "${RESULT[$1]:-- - - - -}" | cut -d' ' -f"$2"; }
 json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log(j['$2'])})"; }
 {
-    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (load average at the start: $LOAD_AT_START), wrk -t1 -d$DURATION, gateway $JAVA_OPTS; latencies in us."
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (load average at the start: $LOAD_AT_START), wrk -t1 -d$DURATION, gateway $JAVA_OPTS, $JIT_NOTE; latencies in us."
     echo
     echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | CPU us/req c=16 | errors |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
