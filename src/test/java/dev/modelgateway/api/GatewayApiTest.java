@@ -110,6 +110,10 @@ class GatewayApiTest {
                 "{" + FILE + ",\"user_instruction\":\"write a memoised version\"}");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).at("/choices/0/text").asText()).isEqualTo("chat answer");
+        // a whole answer goes out in one piece with its length, not chunked
+        assertThat(r.headers().firstValue("content-length")).hasValue(
+                String.valueOf(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        assertThat(r.headers().firstValue("transfer-encoding")).isEmpty();
         JsonNode req = JSON.readTree(upstream.last().body());
         assertThat(req.get("model").asText()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct");
         assertThat(req.at("/messages/0/role").asText()).isEqualTo("system");
@@ -210,6 +214,7 @@ class GatewayApiTest {
         HttpResponse<String> r = gateway.post(path, body);
         assertThat(r.statusCode()).isEqualTo(status);
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+        assertThat(r.headers().firstValue("content-length")).isPresent();
         JsonNode json = JSON.readTree(r.body());
         String text = path.startsWith("/v1/chat") ? json.at("/error/message").asText() : json.get("detail").asText();
         assertThat(text).contains(message);

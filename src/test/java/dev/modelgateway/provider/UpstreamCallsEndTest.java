@@ -170,6 +170,30 @@ class UpstreamCallsEndTest {
     // 3. bounded upstream bodies
 
     @Test
+    void aContentLengthOverTheLimitIsA502AtOnceWithNothingRead() {
+        // the head alone says it is too large; no body follows, so only the declared length can end the call
+        upstream.answer(c -> c.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n"));
+        long start = System.nanoTime();
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", CHAT.formatted(""));
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("gateway.upstream.max-response-bytes");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(upstream.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyPlainDigitsAreADeclaredLength() {
+        assertThat(UpstreamHttp.declaredOver("2000000", 1_048_576)).isTrue();
+        assertThat(UpstreamHttp.declaredOver("1048576", 1_048_576)).isFalse();
+        assertThat(UpstreamHttp.declaredOver("+2000000", 1_048_576)).isFalse();
+        assertThat(UpstreamHttp.declaredOver("2e9", 1_048_576)).isFalse();
+        assertThat(UpstreamHttp.declaredOver("", 1_048_576)).isFalse();
+        assertThat(UpstreamHttp.declaredOver(null, 1_048_576)).isFalse();
+        assertThat(UpstreamHttp.declaredOver("9".repeat(19), 1_048_576)).isFalse();
+        assertThat(UpstreamHttp.declaredOver("9".repeat(18), 1_048_576)).isTrue();
+    }
+
+    @Test
     void aWholeAnswerOverTheLimitIsA502NamingItAndIsNotReadOn() {
         upstream.answer(c -> c.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
                 .pump("{\"choices\":[{\"index\":0,\"message\":{\"content\":\"" + "x".repeat(8_000), 300L << 20));

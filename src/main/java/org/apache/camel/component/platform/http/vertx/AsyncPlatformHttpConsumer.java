@@ -1,11 +1,11 @@
 package org.apache.camel.component.platform.http.vertx;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -178,9 +178,10 @@ public class AsyncPlatformHttpConsumer extends VertxPlatformHttpConsumer {
             complete(exchange, ctx);
             return;
         }
-        // 4.18's writer pumps a byte[] through an InputStream copy (a 64 KiB buffer per answer): hand it a Buffer
+        // 4.18's writer pumps a byte[] through an InputStream copy (a 64 KiB buffer per answer), and sends a Buffer
+        // chunked: a ByteBuffer is written in one piece with its Content-Length, as LiteLLM and nginx answer JSON
         if (exchange.getMessage().getBody() instanceof byte[] bytes) {
-            exchange.getMessage().setBody(Buffer.buffer(bytes));
+            exchange.getMessage().setBody(ByteBuffer.wrap(bytes));
         }
         try {
             VertxPlatformHttpSupport.writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(),
