@@ -2,6 +2,7 @@ package dev.modelgateway.provider;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.AsyncCallback;
@@ -11,8 +12,11 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 
 import dev.modelgateway.api.ExchangeKeys;
 import dev.modelgateway.api.FailoverException;
@@ -210,7 +214,12 @@ public final class ProviderCall extends AsyncProcessorSupport {
         Duration deadline = settings.limits(request).timeout();
         UpstreamCall signal = new UpstreamCall().reportingTo(events).until(System.nanoTime() + deadline.toNanos());
         exchange.setProperty(UPSTREAM_CALL, signal);
-        long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> signal.cancel(UpstreamErrors.timeout(name)));
+        // armed on the loop's own scheduler (Vert.x's setTimer also files every timer in a shared map); it fires on
+        // the context, as a Vert.x timer would
+        ContextInternal context = ((VertxInternal) vertx).getOrCreateContext();
+        ScheduledFuture<?> timer = context.nettyEventLoop().schedule(
+                () -> context.runOnContext(v -> signal.cancel(UpstreamErrors.timeout(name))),
+                Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
         if (http != null) {
             http.closeHandler(v -> {
                 if (signal.cancel(UpstreamCall.clientGone())) {
@@ -226,7 +235,7 @@ public final class ProviderCall extends AsyncProcessorSupport {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange ignored) {
-                vertx.cancelTimer(timer);
+                timer.cancel(false);
                 signal.release();
             }
         });
