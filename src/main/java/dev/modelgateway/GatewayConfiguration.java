@@ -13,8 +13,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +133,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "httpInFlight", inFlight);
         // Camel does not own the gateway's Vert.x: it is closed once Camel has stopped (the HTTP server, clients and
         // emulator on it are closed by then)
-        context.getManagementStrategy().addEventNotifier(new OnStopped(vertx::close));
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(
+                c -> vertx.close())));
         // the swap points of live edits (contract section 11): every reader goes through these
         Current<ModelCatalog> currentCatalog = new Current<>(catalog, modelsVersion);
         Current<PromptRegistry> currentPrompts = new Current<>(prompts, promptsVersion);
@@ -218,8 +218,8 @@ public class GatewayConfiguration implements CamelConfiguration {
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());
         loadExtraRoutes(context, list(prop(props, "gateway.extra-routes", "")));
         EdgeAnswers edge = configureOperations(context, currentCatalog, currentPrompts, state, reload);
-        context.getManagementStrategy().addEventNotifier(new JsonHttpErrors(context, edge));
-        context.getManagementStrategy().addEventNotifier(new ApiEventLoops(context, Integer.parseInt(prop(props,
+        context.addLifecycleStrategy(new JsonHttpErrors(context, edge));
+        context.addLifecycleStrategy(new ApiEventLoops(context, Integer.parseInt(prop(props,
                 "gateway.http.event-loops", String.valueOf(Runtime.getRuntime().availableProcessors())))));
         LOG.info("model-gateway: {} models ({}), {} prompts", catalog.groups().size(), catalog.groups().keySet(),
                 prompts.all().size());
@@ -307,12 +307,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         bind(context, "deploymentStats", stats);
         bind(context, "gatewayMetrics", metrics);
         AccessLog accessLog = new AccessLog();
-        context.getManagementStrategy().addEventNotifier(new OnStopped(accessLog::flush));
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(
+                c -> accessLog.flush())));
         bind(context, "observeRequest", new RequestObserver(catalog, metrics, stats, accessLog, tracing));
         ModelCheck check = new ModelCheck(context, catalog, prompts, stats);
         bind(context, "modelCheck", check);
         StatusPage page = new StatusPage(catalog, stats, () -> context.getRegistry().findByType(StatusSection.class));
-        context.getManagementStrategy().addEventNotifier(new ManagementEndpoints(context, page, check,
+        context.addLifecycleStrategy(new ManagementEndpoints(context, page, check,
                 reload::info));
         HealthCheckRegistry.get(context).register(new ModelsReadiness(catalog, stats));
         return new EdgeAnswers(metrics, accessLog);
@@ -352,21 +353,17 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** Once the HTTP server is up: JSON bodies for the errors Vert.x answers itself (413 over the body limit, 404). */
-    private static final class JsonHttpErrors extends SimpleEventNotifierSupport {
+    private static final class JsonHttpErrors extends LifecycleStrategySupport {
         private final CamelContext context;
         private final EdgeAnswers edge;
 
         JsonHttpErrors(CamelContext context, EdgeAnswers edge) {
             this.context = context;
             this.edge = edge;
-            setIgnoreExchangeEvents(true);
         }
 
         @Override
-        public void notify(CamelEvent event) {
-            if (!(event instanceof CamelEvent.CamelContextStartedEvent)) {
-                return;
-            }
+        public void onContextStarted(CamelContext started) {
             int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port:8080}}"));
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                     VertxPlatformHttpRouter.getRouterNameFromPort(port));
@@ -433,22 +430,6 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     /** Runs an action once Camel has stopped: nothing is served any more by then. */
-    private static final class OnStopped extends SimpleEventNotifierSupport {
-        private final Runnable action;
-
-        OnStopped(Runnable action) {
-            this.action = action;
-            setIgnoreExchangeEvents(true);
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                action.run();
-            }
-        }
-    }
-
     /**
      * The ways a client may prove it may call the API: fixed tokens, and with gateway.auth.gitlab-url the tokens that
      * GitLab instance signs (contract 5.4). None: no authentication.

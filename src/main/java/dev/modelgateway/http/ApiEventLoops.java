@@ -5,8 +5,7 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.ServerLoops;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * started its server, the others are opened beside it on the same port ({@link ServerLoops}); with routes run on the
  * request's loop, each loop then serves its connections end to end, the upstream call included.
  */
-public final class ApiEventLoops extends SimpleEventNotifierSupport {
+public final class ApiEventLoops extends LifecycleStrategySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiEventLoops.class);
 
@@ -28,12 +27,11 @@ public final class ApiEventLoops extends SimpleEventNotifierSupport {
         }
         this.context = context;
         this.loops = loops;
-        setIgnoreExchangeEvents(true);
     }
 
     @Override
-    public void notify(CamelEvent event) throws Exception {
-        if (!(event instanceof CamelEvent.CamelContextStartedEvent) || loops == 1) {
+    public void onContextStarted(CamelContext started) {
+        if (loops == 1) {
             return;
         }
         MainHttpServer main = context.hasService(MainHttpServer.class);
@@ -48,7 +46,13 @@ public final class ApiEventLoops extends SimpleEventNotifierSupport {
         }
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             if (server.getServer() != null && server.getServer().actualPort() == configuration.getBindPort()) {
-                ServerLoops.open(context, server.getVertx(), server, configuration, loops - 1);
+                try {
+                    ServerLoops.open(context, server.getVertx(), server, configuration, loops - 1);
+                } catch (Exception e) {
+                    LOG.warn("API port {}: could not open {} more event loops, served by one: {}",
+                            configuration.getBindPort(), loops - 1, e.getMessage());
+                    return;
+                }
                 LOG.debug("API port {} served by {} event loops", configuration.getBindPort(), loops);
                 return;
             }

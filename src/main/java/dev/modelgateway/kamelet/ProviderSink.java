@@ -10,8 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 import io.vertx.core.Vertx;
 
@@ -173,14 +172,8 @@ public final class ProviderSink extends AsyncProcessorSupport implements CamelCo
         }
         Vertx own = Vertx.vertx();
         if (context != null) {
-            context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-                @Override
-                public void notify(CamelEvent event) {
-                    if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                        own.close();
-                    }
-                }
-            });
+            context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(
+                    c -> own.close())));
         }
         return own;
     }

@@ -8,8 +8,7 @@ import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ import dev.modelgateway.api.Json;
  * Adds GET /status and POST /observe/models/{alias}/check to Camel's management server (camel.management.port, beside
  * /observe/health and /observe/metrics) once Camel has started it.
  */
-public final class ManagementEndpoints extends SimpleEventNotifierSupport {
+public final class ManagementEndpoints extends LifecycleStrategySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoints.class);
 
@@ -42,14 +41,10 @@ public final class ManagementEndpoints extends SimpleEventNotifierSupport {
         this.page = page;
         this.check = check;
         this.reload = reload;
-        setIgnoreExchangeEvents(true);
     }
 
     @Override
-    public void notify(CamelEvent event) {
-        if (!(event instanceof CamelEvent.CamelContextStartedEvent)) {
-            return;
-        }
+    public void onContextStarted(CamelContext started) {
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
         VertxPlatformHttpRouter router = server == null ? null : server.getRouter();
         if (router == null) {

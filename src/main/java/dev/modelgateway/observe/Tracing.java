@@ -4,8 +4,7 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
-import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,9 @@ public final class Tracing {
                     .addPropertiesSupplier(() -> Map.of("otel.service.name", "model-gateway",
                             "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
                     .disableShutdownHook().build().getOpenTelemetrySdk();
-            context.getManagementStrategy().addEventNotifier(new Closer(sdk));
+            // flushed and closed once Camel has stopped
+            context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(
+                    c -> sdk.close())));
             otel = sdk;
             LOG.info("tracing: spans exported over OTLP to {}", endpoint);
         }
@@ -87,22 +88,5 @@ public final class Tracing {
     static void failed(Span span, GatewayException failure) {
         span.setStatus(StatusCode.ERROR, failure.status() + " " + failure.type());
         span.setAttribute("error.type", String.valueOf(failure.status()));
-    }
-
-    /** Flushes and closes the SDK once Camel has stopped. */
-    private static final class Closer extends SimpleEventNotifierSupport {
-        private final OpenTelemetrySdk sdk;
-
-        Closer(OpenTelemetrySdk sdk) {
-            this.sdk = sdk;
-            setIgnoreExchangeEvents(true);
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                sdk.close();
-            }
-        }
     }
 }

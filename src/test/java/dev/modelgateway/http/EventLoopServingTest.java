@@ -56,6 +56,18 @@ class EventLoopServingTest {
                 .hasStackTraceContaining("gateway.http.route-thread must be event-loop or worker, not 'pool'");
     }
 
+    @Test
+    void stoppingCamelClosesTheGatewaysVertxAndNoEventNotifierSitsOnTheRequestPath() throws Exception {
+        GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.event-loops", "2"));
+        io.vertx.core.Vertx vertx = gateway.context().getRegistry().lookupByNameAndType("vertx", io.vertx.core.Vertx.class);
+        // start and stop work is done by lifecycle strategies: an event notifier is asked about every step of every
+        // request (Camel's EventHelper walks them all), whatever it ignores
+        assertThat(gateway.context().getManagementStrategy().getEventNotifiers())
+                .noneMatch(n -> n.getClass().getName().startsWith("dev.modelgateway"));
+        gateway.close();
+        assertThat(((io.vertx.core.impl.VertxInternal) vertx).closeFuture().isClosed()).isTrue();
+    }
+
     /** Adds a route that answers its thread's name, and calls it once per new connection. */
     private static Set<String> threadsServing(GatewayTestServer gateway, int connections) throws Exception {
         // a lambda, not a RouteBuilder subclass: Camel Main would discover a class and add it to every test gateway
