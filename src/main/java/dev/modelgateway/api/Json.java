@@ -115,6 +115,21 @@ public final class Json {
         return -1;
     }
 
+    /** Writes JSON straight with Jackson's generator: for the answers of every request, no Map built to be walked. */
+    public interface Generated {
+        void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException;
+    }
+
+    public static byte[] generate(Generated body) {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(512);
+        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            body.write(g);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        return out.toByteArray();
+    }
+
     public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

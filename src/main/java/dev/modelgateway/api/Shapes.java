@@ -86,12 +86,33 @@ public final class Shapes {
         return new ResponseShape() {
             @Override
             public byte[] body(ModelResponse r) {
-                Map<String, Object> choice = chat ? choice("message", message(r), r.finishReason())
-                        : choice("text", r.text(), r.finishReason());
-                Map<String, Object> body = envelope(object);
-                body.put("choices", List.of(choice));
-                body.put("usage", usage(r.usage()));
-                return Json.write(body);
+                // written straight, field for field what envelope/choice/usage build for the stream's chunks
+                return Json.generate(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("id", id);
+                    g.writeStringField("object", object);
+                    g.writeNumberField("created", created);
+                    g.writeStringField("model", model);
+                    g.writeArrayFieldStart("choices");
+                    g.writeStartObject();
+                    g.writeNumberField("index", 0);
+                    if (chat) {
+                        g.writeFieldName("message");
+                        writeMessage(g, r);
+                    } else {
+                        g.writeStringField("text", r.text());
+                    }
+                    g.writeStringField("finish_reason", r.finishReason());
+                    g.writeEndObject();
+                    g.writeEndArray();
+                    Usage u = r.usage() == null ? Usage.NONE : r.usage();
+                    g.writeObjectFieldStart("usage");
+                    g.writeNumberField("prompt_tokens", u.promptTokens());
+                    g.writeNumberField("completion_tokens", u.completionTokens());
+                    g.writeNumberField("total_tokens", u.totalTokens());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                });
             }
 
             @Override
@@ -228,6 +249,29 @@ public final class Shapes {
             }).toList());
         }
         return message;
+    }
+
+    /** {@link #message} written straight. */
+    private static void writeMessage(com.fasterxml.jackson.core.JsonGenerator g, ModelResponse r)
+            throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("role", "assistant");
+        g.writeStringField("content", r.toolCalls() != null && r.text().isEmpty() ? null : r.text());
+        if (r.toolCalls() != null) {
+            g.writeArrayFieldStart("tool_calls");
+            for (var c : r.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("id", c.id());
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", c.name());
+                g.writeStringField("arguments", c.arguments());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
     }
 
     /** A generation's stream: raw text, line by line, without Markdown code fences. */

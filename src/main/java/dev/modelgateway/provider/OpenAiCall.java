@@ -25,7 +25,7 @@ public final class OpenAiCall {
                         throw UpstreamErrors.fromStatus(provider, resp.status(), resp.body(),
                                 UpstreamHttp.retryAfter(resp.headers()));
                     }
-                    return OpenAiFormat.parse(provider, resp.body());
+                    return OpenAiFormat.parse(provider, resp.bytes().getBytes());
                 }));
     }
 

@@ -177,6 +177,11 @@ public final class OpenAiFormat {
 
     /** A whole chat or text completion: text from message.content or text, finish_reason, usage. */
     public static ModelResponse parse(String provider, String body) {
+        return parse(provider, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The same from the answer's bytes as read: Jackson's byte parser, no decoding to a String first. */
+    public static ModelResponse parse(String provider, byte[] body) {
         JsonNode root;
         try {
             root = TREE.readTree(body);

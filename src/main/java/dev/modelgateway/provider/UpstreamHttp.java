@@ -150,7 +150,11 @@ public final class UpstreamHttp {
     /** A header the caller sets to name the IP address to connect to (never sent upstream). */
     public static final String CONNECT_TO = "x-model-gateway-connect-to";
 
-    public record Response(int status, String body, io.vertx.core.MultiMap headers) {
+    /** An upstream's whole answer; {@code bytes} as read (parsers take them as they are), {@link #body()} as text. */
+    public record Response(int status, Buffer bytes, io.vertx.core.MultiMap headers) {
+        public String body() {
+            return bytes.toString();
+        }
     }
 
     public Vertx vertx() {
@@ -206,7 +210,7 @@ public final class UpstreamHttp {
                         boolean ok = resp.statusCode() / 100 == 2;
                         readAtMost(req, resp, ok ? limit : UpstreamSettings.MAX_ERROR_BYTES, !ok).onComplete(b -> {
                             if (b.succeeded()) {
-                                result.complete(new Response(resp.statusCode(), b.result().toString(), resp.headers()));
+                                result.complete(new Response(resp.statusCode(), b.result(), resp.headers()));
                             } else if (b.cause() instanceof TooLarge) {
                                 result.completeExceptionally(UpstreamErrors.tooLarge(provider, "an answer",
                                         "gateway.upstream.max-response-bytes", limit));
