@@ -213,6 +213,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         configureQueue(context, props);
         // SIGTERM: Camel stops the consumers (the queue route first: it starts last), then waits this long for the
         // exchanges in flight, streams included (a stream's exchange ends with its last event), before forcing a stop
+        if (props.resolveProperty("camel.main.shutdown-timeout").isPresent()) {
+            LOG.warn("camel.main.shutdown-timeout is ignored: gateway.shutdown.drain-timeout ({}) sets how long a "
+                    + "stop waits for the requests in flight", prop(props, "gateway.shutdown.drain-timeout", "30s"));
+        }
         context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(
                 duration(prop(props, "gateway.shutdown.drain-timeout", "30s")).toMillis());

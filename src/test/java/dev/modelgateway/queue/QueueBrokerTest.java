@@ -67,8 +67,8 @@ class QueueBrokerTest {
         Path dataDir = Files.createTempDirectory("broker-");
         int port = GatewayTestServer.freePort();
         Map<String, String> settings = new HashMap<>(QueueTest.queueSettings(dataDir, port));
-        // the in-flight request does not hold the shutdown for long
-        settings.put("camel.main.shutdown-timeout", "1");
+        // the in-flight request does not hold the shutdown for long (the gateway's drain timeout, 30 s by default)
+        settings.put("gateway.shutdown.drain-timeout", "1s");
         try (CaptureServer upstream = new CaptureServer()) {
             upstream.answer((req, resp) -> { });
             try (GatewayTestServer first = GatewayTestServer.start(QueueTest.models(upstream.baseUrl()), settings);
