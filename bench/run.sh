@@ -11,7 +11,9 @@
 # WARMUP (15s, per path and target, then 5 s at one connection), JIT_SETTLE_MAX (180: after the warm-up, rounds over
 # every path go on until the gateways' JIT compiler threads are quiet, at most this many seconds), STREAMS (1000),
 # JAVA_OPTS (-Xmx512m), OUT (a temp dir),
-# PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), SKIP_WRK=1 runs only the concurrency run, SKIP_STREAMS=1
+# PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), PROFILE=perf a perf profile with kernel stacks of one
+# extra OpenAI run at 16 connections ($OUT/gateway.perf.data, split by bench/perf-breakdown.py; both gateways then
+# keep frame pointers, a few per cent slower), SKIP_WRK=1 runs only the concurrency run, SKIP_STREAMS=1
 # only the wrk runs, ONLY="openai bedrock" limits the wrk runs to those paths. BASELINE=<dir> also runs an earlier build
 # side by side ("baseline" rows): a directory holding its model-gateway.jar, lib/, routes/, prompts/ and
 # application.properties (e.g. `git worktree add /tmp/b <commit> && (cd /tmp/b && mvn -q -DskipTests package &&
@@ -95,7 +97,14 @@ GATEWAY_JFR=""
 if [ "${PROFILE:-0}" = 1 ]; then
     # DebugNonSafepoints: samples name the inlined method they are in, not the nearest safepoint's
     GATEWAY_JFR="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,delay=20s,jdk.ExecutionSample#period=1ms"
+elif [ "${PROFILE:-0}" = perf ]; then
+    # frame pointers let perf walk the Java stacks; the perf map (jcmd Compiler.perfmap) names the compiled methods
+    command -v perf >/dev/null || { echo "PROFILE=perf needs perf (Debian: linux-perf)" >&2; exit 1; }
+    GATEWAY_JFR="-XX:+PreserveFramePointer"
 fi
+# frame pointers cost a few per cent: the baseline keeps them too, so the rows still compare
+BASELINE_OPTS=""
+if [ "${PROFILE:-0}" = perf ]; then BASELINE_OPTS="-XX:+PreserveFramePointer"; fi
 # shellcheck disable=SC2086
 CAMEL_SERVER_PORT=$GATEWAY_PORT GATEWAY_MANAGEMENT_PORT=$MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
 GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
@@ -106,7 +115,7 @@ if [ -n "$BASELINE" ]; then
     # shellcheck disable=SC2086
     (cd "$BASELINE" && CAMEL_SERVER_PORT=$BASELINE_PORT GATEWAY_MANAGEMENT_PORT=$BASELINE_MANAGEMENT_PORT \
         GATEWAY_MODELS_FILE=$OUT/models.yaml GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
-        exec java $JAVA_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
+        exec java $JAVA_OPTS $BASELINE_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
     BASELINE_PID=$!
     TARGETS=(baseline gateway)
     wait_port "$BASELINE_PORT"
@@ -245,6 +254,19 @@ for entry in "${PATHS[@]}"; do
         done
     done
 done
+
+# PROFILE=perf: one more OpenAI-path run at 16 connections, after the measured ones (perf's own cost stays out of the
+# table), recorded with kernel stacks: bench/perf-breakdown.py splits the event loops' CPU by part, kernel included
+if [ "${PROFILE:-0}" = perf ] && [ "${SKIP_WRK:-0}" != 1 ]; then
+    echo "perf: recording the gateway for $DURATION at 16 connections" >&2
+    MODEL=llama wrk -t1 -c16 -d"$DURATION" -s bench/chat.lua "$G" > /dev/null &
+    WRK_PID=$!
+    perf record -F 999 -g -p "$GATEWAY_PID" -o "$OUT/gateway.perf.data" -- sleep "$(( ${DURATION%s} - 1 ))" \
+        > /dev/null 2>&1
+    wait $WRK_PID
+    jcmd "$GATEWAY_PID" Compiler.perfmap > /dev/null
+    python3 bench/perf-breakdown.py "$OUT/gateway.perf.data" | tee "$OUT/perf-breakdown.md" >&2
+fi
 
 # --- concurrency run ------------------------------------------------------------------------------------------------
 declare -A STREAM
