@@ -433,7 +433,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         }
     }
 
-    /** Runs an action once Camel has stopped: nothing is served any more by then. */
     /**
      * The ways a client may prove it may call the API: fixed tokens, and with gateway.auth.gitlab-url the tokens that
      * GitLab instance signs (contract 5.4). None: no authentication.

@@ -2,8 +2,10 @@ package dev.modelgateway.api;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,14 +119,14 @@ public final class Json {
 
     /** Writes JSON straight with Jackson's generator: for the answers of every request, no Map built to be walked. */
     public interface Generated {
-        void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException;
+        void write(JsonGenerator g) throws IOException;
     }
 
     public static byte[] generate(Generated body) {
-        com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(512);
-        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             body.write(g);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
         return out.toByteArray();

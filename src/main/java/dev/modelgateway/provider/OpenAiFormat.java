@@ -177,7 +177,13 @@ public final class OpenAiFormat {
 
     /** A whole chat or text completion: text from message.content or text, finish_reason, usage. */
     public static ModelResponse parse(String provider, String body) {
-        return parse(provider, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode root;
+        try {
+            root = TREE.readTree(body);
+        } catch (Exception e) {
+            throw UpstreamErrors.garbage(provider, "not JSON");
+        }
+        return fromTree(provider, root);
     }
 
     /** The same from the answer's bytes as read: Jackson's byte parser, no decoding to a String first. */
@@ -188,6 +194,10 @@ public final class OpenAiFormat {
         } catch (Exception e) {
             throw UpstreamErrors.garbage(provider, "not JSON");
         }
+        return fromTree(provider, root);
+    }
+
+    private static ModelResponse fromTree(String provider, JsonNode root) {
         JsonNode choice = root == null ? null : root.path("choices").path(0);
         if (choice == null || choice.isMissingNode()) {
             throw UpstreamErrors.garbage(provider, "no choices in the answer");

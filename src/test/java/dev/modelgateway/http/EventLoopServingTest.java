@@ -59,7 +59,8 @@ class EventLoopServingTest {
     @Test
     void stoppingCamelClosesTheGatewaysVertxAndNoEventNotifierSitsOnTheRequestPath() throws Exception {
         GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.event-loops", "2"));
-        io.vertx.core.Vertx vertx = gateway.context().getRegistry().lookupByNameAndType("vertx", io.vertx.core.Vertx.class);
+        io.vertx.core.Vertx vertx = gateway.context().getRegistry().lookupByNameAndType("vertx",
+                io.vertx.core.Vertx.class);
         // start and stop work is done by lifecycle strategies: an event notifier is asked about every step of every
         // request (Camel's EventHelper walks them all), whatever it ignores
         assertThat(gateway.context().getManagementStrategy().getEventNotifiers())
