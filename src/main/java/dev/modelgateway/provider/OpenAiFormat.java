@@ -177,24 +177,20 @@ public final class OpenAiFormat {
 
     /** A whole chat or text completion: text from message.content or text, finish_reason, usage. */
     public static ModelResponse parse(String provider, String body) {
-        JsonNode root;
-        try {
-            root = TREE.readTree(body);
-        } catch (Exception e) {
-            throw UpstreamErrors.garbage(provider, "not JSON");
-        }
-        return fromTree(provider, root);
+        return fromTree(provider, tree(provider, () -> TREE.readTree(body)));
     }
 
     /** The same from the answer's bytes as read: Jackson's byte parser, no decoding to a String first. */
     public static ModelResponse parse(String provider, byte[] body) {
-        JsonNode root;
+        return fromTree(provider, tree(provider, () -> TREE.readTree(body)));
+    }
+
+    private static JsonNode tree(String provider, java.util.concurrent.Callable<JsonNode> read) {
         try {
-            root = TREE.readTree(body);
+            return read.call();
         } catch (Exception e) {
             throw UpstreamErrors.garbage(provider, "not JSON");
         }
-        return fromTree(provider, root);
     }
 
     private static ModelResponse fromTree(String provider, JsonNode root) {
