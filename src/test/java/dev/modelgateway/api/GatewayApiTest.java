@@ -110,15 +110,23 @@ class GatewayApiTest {
                 "{" + FILE + ",\"user_instruction\":\"write a memoised version\"}");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).at("/choices/0/text").asText()).isEqualTo("chat answer");
-        // a whole answer goes out in one piece with its length, not chunked
-        assertThat(r.headers().firstValue("content-length")).hasValue(
-                String.valueOf(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
-        assertThat(r.headers().firstValue("transfer-encoding")).isEmpty();
         JsonNode req = JSON.readTree(upstream.last().body());
         assertThat(req.get("model").asText()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct");
         assertThat(req.at("/messages/0/role").asText()).isEqualTo("system");
         assertThat(req.at("/messages/1/content").asText()).contains("write a memoised version")
                 .contains("def fib(n):");
+        // over HTTP/1.1 (this client upgrades to HTTP/2, which has no chunking), a whole answer goes out in one piece
+        // with its length, not chunked
+        HttpResponse<String> h1 = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build().send(HttpRequest.newBuilder(gateway.uri("/v2/code/generations"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{" + FILE + ",\"user_instruction\":\"again\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(h1.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+        assertThat(h1.headers().firstValue("content-length")).hasValue(
+                String.valueOf(h1.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        assertThat(h1.headers().firstValue("transfer-encoding")).isEmpty();
     }
 
     @Test
