@@ -334,6 +334,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         if (url.isEmpty()) {
             EmbeddedBroker broker = new EmbeddedBroker(Path.of(prop(props, "gateway.broker.data-dir", "data/broker")),
                     Integer.parseInt(prop(props, "gateway.broker.port", "61616")), maxAttempts,
+                    Integer.parseInt(prop(props, "gateway.queue.max-consumers", "64")),
                     duration(prop(props, "gateway.queue.redelivery-delay", "1s")),
                     Double.parseDouble(prop(props, "gateway.queue.redelivery-multiplier", "2")),
                     duration(prop(props, "gateway.queue.max-redelivery-delay", "60s")));

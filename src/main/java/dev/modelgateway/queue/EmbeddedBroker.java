@@ -22,12 +22,13 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     public static final String REQUESTS = "model-gateway.requests";
     public static final String DEAD_LETTERS = "model-gateway.requests.DLQ";
-    /** Deliveries beyond gateway.queue.max-attempts the broker allows before dead-lettering by itself. */
-    public static final int CRASH_ALLOWANCE = 2;
+    /** gateway.queue.max-consumers' default: what a broker made without it allows for. */
+    public static final int DEFAULT_MAX_CONSUMERS = 64;
 
     private final Path dataDir;
     private final int port;
     private final int maxAttempts;
+    private final int maxConsumers;
     private final Duration redeliveryDelay;
     private final double redeliveryMultiplier;
     private final Duration maxRedeliveryDelay;
@@ -35,12 +36,32 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     public EmbeddedBroker(Path dataDir, int port, int maxAttempts, Duration redeliveryDelay,
             double redeliveryMultiplier, Duration maxRedeliveryDelay) {
+        this(dataDir, port, maxAttempts, DEFAULT_MAX_CONSUMERS, redeliveryDelay, redeliveryMultiplier,
+                maxRedeliveryDelay);
+    }
+
+    /** {@code maxConsumers}: gateway.queue.max-consumers, the consumers one gateway may have on the queue. */
+    public EmbeddedBroker(Path dataDir, int port, int maxAttempts, int maxConsumers, Duration redeliveryDelay,
+            double redeliveryMultiplier, Duration maxRedeliveryDelay) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.maxAttempts = maxAttempts;
+        this.maxConsumers = maxConsumers;
         this.redeliveryDelay = redeliveryDelay;
         this.redeliveryMultiplier = redeliveryMultiplier;
         this.maxRedeliveryDelay = maxRedeliveryDelay;
+    }
+
+    /**
+     * The broker's own limit. The route moves a message itself at the last attempt (with gatewayError); this is the
+     * net for deliveries that never reached it, such as a gateway killed mid-request every time. It sits above the
+     * route's limit by what one crash can count: as Artemis clears a killed gateway's sessions one by one, it hands the
+     * message back to that gateway's other consumers still waiting on a receive, and each clear counts a delivery
+     * (QueueCrashTest lost its reply to this 1 run in 5 with the old margin of 2). So a gateway killed during its last
+     * attempt leaves the message to the next gateway, which dead-letters it with the reason.
+     */
+    public static int maxDeliveryAttempts(int maxAttempts, int maxConsumers) {
+        return maxAttempts + maxConsumers + 1;
     }
 
     /** The URL the gateway's own JMS client connects with. */
@@ -78,11 +99,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                         .setRedeliveryDelay(redeliveryDelay.toMillis())
                         .setRedeliveryMultiplier(redeliveryMultiplier)
                         .setMaxRedeliveryDelay(maxRedeliveryDelay.toMillis())
-                        // the route moves a message itself at the last attempt (with gatewayError); this is the net
-                        // for deliveries that never reached it, such as a gateway killed mid-request every time. It
-                        // sits above the route's limit, so a gateway killed during its last attempt gets the message
-                        // back and dead-letters it with the reason, instead of the broker doing it without one
-                        .setMaxDeliveryAttempts(maxAttempts + CRASH_ALLOWANCE)
+                        .setMaxDeliveryAttempts(maxDeliveryAttempts(maxAttempts, maxConsumers))
                         .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS)))
                 .addQueueConfiguration(QueueConfiguration.of(REQUESTS).setRoutingType(RoutingType.ANYCAST))
                 .addQueueConfiguration(QueueConfiguration.of(DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST));
