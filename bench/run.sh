@@ -225,6 +225,8 @@ while [ $((SECONDS - SETTLE_START)) -lt "${JIT_SETTLE_MAX:-180}" ]; do
         done
     done
     round_ticks=$(( (SECONDS - round_start) * $(getconf CLK_TCK) ))
+    # nothing to run (every path failing): nothing to settle either
+    if [ "$round_ticks" -eq 0 ]; then JIT_NOTE="JIT not checked: no path answered"; break; fi
     settled=1; jit=""
     for target in "${TARGETS[@]}"; do
         used=$(( $(jit_ticks "${PIDS_OF[$target]}") - ${JIT_BEFORE[$target]} ))
