@@ -1,6 +1,7 @@
 package dev.modelgateway.provider.vertex;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import dev.modelgateway.api.GatewayException;
 import dev.modelgateway.config.ModelDeployment;
@@ -47,6 +48,10 @@ record VertexTarget(Family family, String versionBase, String project, String lo
         }
     }
 
+    /** Compiled once: a target is made for every request (String.matches/replaceAll compile theirs per call). */
+    private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
+    private static final Pattern VERSIONED = Pattern.compile(".*/v1(beta1)?$");
+
     /** The target of a deployment; project may still be null here (then it comes from the credentials). */
     static VertexTarget of(ModelDeployment model) {
         String location = model.firstParam("vertex_ai_location", "vertex_location");
@@ -54,8 +59,8 @@ record VertexTarget(Family family, String versionBase, String project, String lo
         String base = model.param("api_base");
         String versionBase;
         if (base != null && !base.isBlank()) {
-            base = base.trim().replaceAll("/+$", "");
-            versionBase = base.matches(".*/v1(beta1)?$") ? base : base + "/v1";
+            base = TRAILING_SLASHES.matcher(base.trim()).replaceAll("");
+            versionBase = VERSIONED.matcher(base).matches() ? base : base + "/v1";
         } else if ("global".equals(location)) {
             versionBase = "https://aiplatform.googleapis.com/v1";
         } else {
