@@ -10,7 +10,8 @@
 # Settings (env): JAR (target/model-gateway.jar, built when missing or older than the sources), DURATION (10s) per wrk run,
 # WARMUP (15s, per path and target, then 5 s at one connection), JIT_SETTLE_MAX (180: after the warm-up, rounds over
 # every path go on until the gateways' JIT compiler threads are quiet, at most this many seconds), STREAMS (1000),
-# JAVA_OPTS (-Xmx512m), OUT (a temp dir),
+# JAVA_OPTS (-Xmx512m and the options deploy/Dockerfile ships in JDK_JAVA_OPTIONS), BASELINE_JAVA_OPTS (JAVA_OPTS; set
+# it to compare JVM options on one build), OUT (a temp dir),
 # PROFILE=1 records a JFR of the gateway ($OUT/gateway.jfr), PROFILE=perf a perf profile with kernel stacks of one
 # extra OpenAI run at 16 connections ($OUT/gateway.perf.data, split by bench/perf-breakdown.py; both gateways then
 # keep frame pointers, a few per cent slower), SKIP_WRK=1 runs only the concurrency run, SKIP_STREAMS=1
@@ -25,7 +26,10 @@ REPO=$PWD
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-15s}
 STREAMS=${STREAMS:-1000}
-JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
+# the JVM options the image ships (deploy/Dockerfile's JDK_JAVA_OPTIONS), so the bench measures the gateway as deployed
+SHIPPED_JAVA_OPTS=$(sed -n 's/^ENV JDK_JAVA_OPTIONS="\(.*\)"$/\1/p' deploy/Dockerfile)
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m $SHIPPED_JAVA_OPTS}
+BASELINE_JAVA_OPTS=${BASELINE_JAVA_OPTS:-$JAVA_OPTS}
 OUT=${OUT:-$(mktemp -d /tmp/model-gateway-bench.XXXXXX)}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18091}
 PROXY_PORT=${PROXY_PORT:-18092}
@@ -115,7 +119,7 @@ if [ -n "$BASELINE" ]; then
     # shellcheck disable=SC2086
     (cd "$BASELINE" && CAMEL_SERVER_PORT=$BASELINE_PORT GATEWAY_MANAGEMENT_PORT=$BASELINE_MANAGEMENT_PORT \
         GATEWAY_MODELS_FILE=$OUT/models.yaml GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
-        exec java $JAVA_OPTS $BASELINE_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
+        exec java $BASELINE_JAVA_OPTS $BASELINE_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
     BASELINE_PID=$!
     TARGETS=(baseline gateway)
     wait_port "$BASELINE_PORT"
@@ -292,7 +296,7 @@ stream_run gateway "$G" "$GATEWAY_PID"
 field() { echo "${RESULT[$1]:-- - - - -}" | cut -d' ' -f"$2"; }
 json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const j=JSON.parse(s);console.log(j['$2'])})"; }
 {
-    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (load average at the start: $LOAD_AT_START), wrk -t1 -d$DURATION, gateway $JAVA_OPTS, $JIT_NOTE; latencies in us."
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores (load average at the start: $LOAD_AT_START), wrk -t1 -d$DURATION, gateway $JAVA_OPTS${BASELINE:+ (baseline $BASELINE_JAVA_OPTS)}, $JIT_NOTE; latencies in us."
     echo
     echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | CPU us/req c=16 | errors |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"

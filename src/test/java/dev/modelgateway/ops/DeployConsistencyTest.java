@@ -34,7 +34,7 @@ class DeployConsistencyTest {
 
     static final Path DEPLOY = Path.of("deploy");
     /** Variables the JVM reads itself, not the gateway. */
-    static final List<String> JVM_VARIABLES = List.of("JAVA_TOOL_OPTIONS");
+    static final List<String> JVM_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
     static List<JsonNode> manifests() throws IOException {
         List<JsonNode> docs = new ArrayList<>();
@@ -103,6 +103,33 @@ class DeployConsistencyTest {
                 assertThat(status).as(path).isEqualTo(200);
             }
         }
+    }
+
+    @Test
+    @Timeout(60) // starts a JVM
+    void theImageShipsTheThroughputCollectorTheBenchMeasuresAndKubernetesKeepsIt() throws Exception {
+        Matcher shipped = Pattern.compile("(?m)^ENV JDK_JAVA_OPTIONS=\"(.*)\"$").matcher(dockerfile());
+        assertThat(shipped.find()).as("deploy/Dockerfile sets JDK_JAVA_OPTIONS").isTrue();
+        String options = shipped.group(1);
+        assertThat(options).contains("-XX:+UseParallelGC");
+        assertThat(Files.readString(Path.of("bench/run.sh"))).as("the bench runs the gateway as shipped")
+                .contains("s/^ENV JDK_JAVA_OPTIONS=");
+        // the manifests neither replace the options nor name a second collector, which the JVM would refuse
+        gatewayContainer().path("env").forEach(e -> {
+            assertThat(e.get("name").asText()).isNotEqualTo("JDK_JAVA_OPTIONS");
+            if (e.get("name").asText().equals("JAVA_TOOL_OPTIONS")) {
+                assertThat(e.path("value").asText()).doesNotContainPattern("Use\\w+GC");
+            }
+        });
+        // a JVM takes them and runs that collector
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(options.trim().split("\\s+")));
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertThat(java.waitFor()).as(output).isZero();
+        assertThat(output).containsPattern("bool UseParallelGC\\s+= true").doesNotContain("VM warning");
     }
 
     @Test
