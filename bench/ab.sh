@@ -8,9 +8,10 @@
 #
 # Settings (env): A_DIR, B_DIR (the repository: its target/model-gateway.jar; or a directory laid out as run.sh's
 # BASELINE), A_OPTS, B_OPTS (JVM options; by default -Xmx512m and what deploy/Dockerfile ships in JDK_JAVA_OPTIONS),
-# MODEL (llama: the OpenAI-compatible path; codestral, claude-bedrock, gpt-4o), ROUNDS (4), DURATION (5s), WARMUP
-# (40s per gateway at 16 connections, then 5 s at one), OUT (a temp dir), A_PORT/B_PORT (18080/18082; management
-# ports one above), UPSTREAM_PORT (18091). Needs wrk and nginx (run.sh installs them).
+# A_JAVA, B_JAVA (java: the runtime each runs on), MODEL (llama: the OpenAI-compatible path; codestral,
+# claude-bedrock, gpt-4o), ROUNDS (4), DURATION (5s), WARMUP (40s per gateway at 16 connections, then 5 s at one), OUT
+# (a temp dir), A_PORT/B_PORT (18080/18082; management ports one above), UPSTREAM_PORT (18091). Needs wrk and nginx
+# (run.sh installs them). All medians of one run compare; runs at different times do not (the machine drifts).
 #   e.g. the collector: A_OPTS=-Xmx512m B_OPTS="-Xmx512m -XX:+UseParallelGC" bench/ab.sh
 set -euo pipefail
 
@@ -65,18 +66,18 @@ fill bench/models.yaml "$OUT/models.yaml"
 "$NGINX" -q -c "$OUT/nginx-upstream.conf" -p "$OUT" -g 'daemon on;'
 
 # a directory with target/model-gateway.jar (a checkout) or model-gateway.jar (run.sh's BASELINE layout)
-start() { # name dir port opts
+start() { # name dir port opts java
     local jar=target/model-gateway.jar
     [ -f "$2/$jar" ] || jar=model-gateway.jar
     # shellcheck disable=SC2086
     (cd "$2" && CAMEL_SERVER_PORT=$3 GATEWAY_MANAGEMENT_PORT=$(($3 + 1)) GATEWAY_MODELS_FILE=$OUT/models.yaml \
         GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false GATEWAY_RELOAD_ENABLED=false \
-        exec java $4 -jar $jar) > "$OUT/$1.log" 2>&1 &
+        exec "$5" $4 -jar $jar) > "$OUT/$1.log" 2>&1 &
     PIDS+=($!)
     eval "${1}_PID=$!"
 }
-start A "$A_DIR" "$A_PORT" "$A_OPTS"
-start B "$B_DIR" "$B_PORT" "$B_OPTS"
+start A "$A_DIR" "$A_PORT" "$A_OPTS" "${A_JAVA:-java}"
+start B "$B_DIR" "$B_PORT" "$B_OPTS" "${B_JAVA:-java}"
 wait_port "$UPSTREAM_PORT"; wait_port "$A_PORT"; wait_port "$B_PORT"
 
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
@@ -89,8 +90,8 @@ run() { # name port pid connections
     requests=$(echo "$result" | sed -E 's/.*requests=([0-9]+).*/\1/')
     echo "$1 c$4 $(echo "$result" | sed -E 's/RESULT p50=([0-9]+) p99=[0-9]+ rps=([0-9]+) .*errors=([0-9]+).*/p50=\1 rps=\2 errors=\3/') cpu_us=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))"
 }
-echo "A: $A_DIR, $A_OPTS"
-echo "B: $B_DIR, $B_OPTS"
+echo "A: $A_DIR, ${A_JAVA:-java} $A_OPTS"
+echo "B: $B_DIR, ${B_JAVA:-java} $B_OPTS"
 for t in "A $A_PORT" "B $B_PORT"; do
     set -- $t
     MODEL=$MODEL wrk -t2 -c16 -d"$WARMUP" -s bench/chat.lua "http://127.0.0.1:$2/v1/chat/completions" >/dev/null
