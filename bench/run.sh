@@ -252,9 +252,9 @@ for entry in "${PATHS[@]}"; do
     echo "$path" >&2
     for c in 1 16; do
         wrk_run "upstream-$path-$c" "$url" "$c" "$model" "$body"
-        if [ "$path" = openai ]; then
-            wrk_run "nginx-$path-$c" "http://127.0.0.1:$PROXY_PORT/openai/v1/chat/completions" "$c" "$model" "$body"
-        fi
+        # nginx proxies the provider's own request on every path, right after the upstream alone: each path's ratio
+        # divides by an nginx measured minutes, not a quarter of an hour, apart (the machine drifts)
+        wrk_run "nginx-$path-$c" "http://127.0.0.1:$PROXY_PORT${url#"$U"}" "$c" "$model" "$body"
         for target in "${TARGETS[@]}"; do
             [ -n "${FAILED[$target-$path]:-}" ] || wrk_run "$target-$path-$c" "${TARGET_URL[$target]}" "$c" "$model"
         done
@@ -300,7 +300,6 @@ json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=
     echo
     echo "| target | path | p50 c=1 | added p50 c=1 | p99 c=1 | req/s c=16 | p50 c=16 | p99 c=16 | req/s vs nginx | CPU us/req c=16 | errors |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
-    nginx_rps=$(field nginx-openai-16 3)
     for entry in "${PATHS[@]}"; do
         IFS='|' read -r path _ <<< "$entry"
         for target in upstream nginx "${TARGETS[@]}"; do
@@ -313,6 +312,7 @@ json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=
             p50=$(field "$target-$path-1" 1)
             added="-"; [ "$target" = upstream ] || added=$((p50 - base))
             rps=$(field "$target-$path-16" 3)
+            nginx_rps=$(field "nginx-$path-16" 3)
             ratio=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
             errors=$(( $(field "$target-$path-1" 4) + $(field "$target-$path-16" 4) ))
             echo "| $target | $path | $p50 | $added | $(field "$target-$path-1" 2) | $rps | $(field "$target-$path-16" 1) | $(field "$target-$path-16" 2) | $ratio | $(field "$target-$path-16" 5) | $errors |"
