@@ -52,14 +52,8 @@ cleanup() {
     wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
-wait_port() {
-    for _ in $(seq 1 300); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "nothing listens on $1 after 30 s" >&2
-    return 1
-}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 fill() { sed -e "s|@DIR@|$OUT|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" -e "s|@REPO@|$REPO|g" "$1" > "$2"; }
 fill bench/nginx-upstream.conf "$OUT/nginx-upstream.conf"
 fill bench/models.yaml "$OUT/models.yaml"
