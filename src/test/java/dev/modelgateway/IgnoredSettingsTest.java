@@ -1,5 +1,6 @@
 package dev.modelgateway;
 
+import static dev.modelgateway.support.GatewayTestServer.ONE_UNREACHABLE_MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -18,14 +19,6 @@ import dev.modelgateway.support.GatewayTestServer;
 
 /** A setting the gateway does not honour is named in a warning at start-up, never dropped without a word. */
 class IgnoredSettingsTest {
-
-    static final String MODELS = """
-            model_list:
-              - model_name: m
-                litellm_params:
-                  model: hosted_vllm/m
-                  api_base: http://127.0.0.1:9/v1
-            """;
 
     @Test
     void camelsShutdownTimeoutIsNamedAsOverriddenByTheDrainTimeout() {
@@ -52,7 +45,7 @@ class IgnoredSettingsTest {
         LoggerContext logs = (LoggerContext) LogManager.getContext(false);
         logs.getConfiguration().getRootLogger().addAppender(appender, Level.WARN, null);
         logs.updateLoggers();
-        try (GatewayTestServer gateway = GatewayTestServer.start(MODELS, settings)) {
+        try (GatewayTestServer gateway = GatewayTestServer.start(ONE_UNREACHABLE_MODEL, settings)) {
             return List.copyOf(warnings);
         } finally {
             logs.getConfiguration().getRootLogger().removeAppender("ignored-settings");

@@ -84,7 +84,7 @@ class FileDropExampleTest {
     @Test
     void aMissingExtraRoutesDirectoryStopsStartUpNamingIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayTestServer.start(
-                "model_list:\n  - model_name: m\n    litellm_params: {model: hosted_vllm/m, api_base: \"http://127.0.0.1:9/v1\"}\n",
+                GatewayTestServer.ONE_UNREACHABLE_MODEL,
                 Map.of("gateway.extra-routes", dir.resolve("nowhere").toString())).close())
                 .hasStackTraceContaining("gateway.extra-routes").hasStackTraceContaining("nowhere");
     }

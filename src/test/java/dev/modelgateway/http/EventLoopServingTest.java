@@ -1,5 +1,6 @@
 package dev.modelgateway.http;
 
+import static dev.modelgateway.support.GatewayTestServer.ONE_UNREACHABLE_MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,17 +24,10 @@ import dev.modelgateway.support.GatewayTestServer;
  */
 class EventLoopServingTest {
 
-    static final String MODELS = """
-            model_list:
-              - model_name: m
-                litellm_params:
-                  model: hosted_vllm/m
-                  api_base: http://127.0.0.1:9/v1
-            """;
-
     @Test
     void routesRunOnTheRequestsLoopAndConnectionsSpreadOverEveryLoop() throws Exception {
-        try (GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.event-loops", "3"))) {
+        try (GatewayTestServer gateway = GatewayTestServer.start(ONE_UNREACHABLE_MODEL,
+                Map.of("gateway.http.event-loops", "3"))) {
             Set<String> threads = threadsServing(gateway, 12);
             assertThat(threads).allMatch(name -> name.startsWith("vert.x-eventloop-thread-"));
             // Vert.x hands new connections to the servers round robin: twelve connections reach all three loops
@@ -43,8 +37,8 @@ class EventLoopServingTest {
 
     @Test
     void workerKeepsRoutesOffTheEventLoop() throws Exception {
-        try (GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.route-thread", "worker",
-                "gateway.http.event-loops", "1"))) {
+        try (GatewayTestServer gateway = GatewayTestServer.start(ONE_UNREACHABLE_MODEL,
+                Map.of("gateway.http.route-thread", "worker", "gateway.http.event-loops", "1"))) {
             Set<String> threads = threadsServing(gateway, 4);
             assertThat(threads).allMatch(name -> name.startsWith("vert.x-worker-thread-"));
         }
@@ -52,13 +46,15 @@ class EventLoopServingTest {
 
     @Test
     void anUnknownRouteThreadStopsStartUpNamingTheSetting() {
-        assertThatThrownBy(() -> GatewayTestServer.start(MODELS, Map.of("gateway.http.route-thread", "pool")).close())
+        assertThatThrownBy(() -> GatewayTestServer.start(ONE_UNREACHABLE_MODEL,
+                Map.of("gateway.http.route-thread", "pool")).close())
                 .hasStackTraceContaining("gateway.http.route-thread must be event-loop or worker, not 'pool'");
     }
 
     @Test
     void stoppingCamelClosesTheGatewaysVertxAndNoEventNotifierSitsOnTheRequestPath() throws Exception {
-        GatewayTestServer gateway = GatewayTestServer.start(MODELS, Map.of("gateway.http.event-loops", "2"));
+        GatewayTestServer gateway = GatewayTestServer.start(ONE_UNREACHABLE_MODEL,
+                Map.of("gateway.http.event-loops", "2"));
         io.vertx.core.Vertx vertx = gateway.context().getRegistry().lookupByNameAndType("vertx",
                 io.vertx.core.Vertx.class);
         // start and stop work is done by lifecycle strategies: an event notifier is asked about every step of every

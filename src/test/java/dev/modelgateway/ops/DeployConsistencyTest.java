@@ -95,7 +95,7 @@ class DeployConsistencyTest {
         assertThat(dockerfile()).contains("http://127.0.0.1:" + management + "/observe/health/live");
         // and those paths answer on a running gateway's management port
         try (GatewayTestServer gateway = GatewayTestServer.start(
-                "model_list:\n  - model_name: m\n    litellm_params: {model: hosted_vllm/m, api_base: \"http://127.0.0.1:9/v1\"}\n")) {
+                GatewayTestServer.ONE_UNREACHABLE_MODEL)) {
             String port = gateway.context().resolvePropertyPlaceholders("{{camel.management.port}}");
             for (String path : List.of("/observe/health/live", "/observe/health/ready")) {
                 int status = GatewayTestServer.send(HttpRequest.newBuilder(

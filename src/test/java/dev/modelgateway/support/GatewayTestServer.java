@@ -26,6 +26,18 @@ public final class GatewayTestServer implements AutoCloseable {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * A models.yaml for tests about the gateway itself, not a model call: one model, {@code m}, whose upstream nothing
+     * listens on (port 9, discard).
+     */
+    public static final String ONE_UNREACHABLE_MODEL = """
+            model_list:
+              - model_name: m
+                litellm_params:
+                  model: hosted_vllm/m
+                  api_base: http://127.0.0.1:9/v1
+            """;
+
     private final Main main;
     private final int port;
 
