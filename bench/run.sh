@@ -19,6 +19,8 @@
 # side by side ("baseline" rows): a directory holding its model-gateway.jar, lib/, routes/, prompts/ and
 # application.properties (e.g. `git worktree add /tmp/b <commit> && (cd /tmp/b && mvn -q -DskipTests package &&
 # cp -r target/model-gateway.jar target/lib .)`), started from that directory on BASELINE_PORT.
+# PASS_THROUGH=1 (the default) also measures the floor on the OpenAI-compatible path ("camel" rows): the same jar, edge
+# and JVM options serving only bench/pass-through.camel.yaml, Camel's own route that forwards the body with vertx-http.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +41,9 @@ MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 BASELINE=${BASELINE:-}
 BASELINE_PORT=${BASELINE_PORT:-18082}
 BASELINE_MANAGEMENT_PORT=${BASELINE_MANAGEMENT_PORT:-18083}
+PASS_THROUGH=${PASS_THROUGH:-1}
+CAMEL_PORT=${CAMEL_PORT:-18084}
+CAMEL_MANAGEMENT_PORT=${CAMEL_MANAGEMENT_PORT:-18085}
 mkdir -p "$OUT"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -60,7 +65,8 @@ elif JAR=target/model-gateway.jar; [ ! -f $JAR ] || [ -n "$(find src/main pom.xm
     echo "building target/model-gateway.jar" >&2
     mvn -B -ntp -q -DskipTests package >&2
 fi
-for port in $UPSTREAM_PORT $PROXY_PORT $HELD_PORT $GATEWAY_PORT $MANAGEMENT_PORT $BASELINE_PORT $BASELINE_MANAGEMENT_PORT; do
+for port in $UPSTREAM_PORT $PROXY_PORT $HELD_PORT $GATEWAY_PORT $MANAGEMENT_PORT $BASELINE_PORT $BASELINE_MANAGEMENT_PORT \
+    $CAMEL_PORT $CAMEL_MANAGEMENT_PORT; do
     if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
         echo "port $port on 127.0.0.1 is taken: set the *_PORT variables" >&2
         exit 1
@@ -118,6 +124,20 @@ if [ -n "$BASELINE" ]; then
     TARGETS=(baseline gateway)
     wait_port "$BASELINE_PORT"
 fi
+if [ "$PASS_THROUGH" = 1 ]; then
+    # the floor: Camel's own pass-through route (bench/pass-through.camel.yaml) on the same jar, edge and JVM options
+    mkdir -p "$OUT/pass-through"
+    fill bench/pass-through.camel.yaml "$OUT/pass-through/pass-through.camel.yaml"
+    # shellcheck disable=SC2086
+    CAMEL_SERVER_PORT=$CAMEL_PORT GATEWAY_MANAGEMENT_PORT=$CAMEL_MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
+    GATEWAY_ROUTES_DIR=$OUT/pass-through GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
+        java $JAVA_OPTS $BASELINE_OPTS -jar "$JAR" > "$OUT/camel.log" 2>&1 & CAMEL_PID=$!
+    PIDS+=($CAMEL_PID)
+    TARGETS=(camel "${TARGETS[@]}")
+    wait_port "$CAMEL_PORT"
+fi
+# serves TARGET PATH: the pass-through forwards to the OpenAI-compatible upstream only
+serves() { [ "$1" != camel ] || [ "$2" = openai ]; }
 wait_port "$UPSTREAM_PORT"; wait_port "$PROXY_PORT"; wait_port "$HELD_PORT"; wait_port "$GATEWAY_PORT"
 
 # --- wrk runs ----------------------------------------------------------------------------------------------------------
@@ -149,7 +169,7 @@ wrk_run() {
     # shellcheck disable=SC2086
     before=$(cpu_ticks ${PIDS_OF[${key%%-*}]:-})
     local jit_before=0
-    case ${key%%-*} in gateway|baseline) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
+    case ${key%%-*} in gateway|baseline|camel) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
     line=$(MODEL=$model UPSTREAM_BODY=$body wrk -t1 -c"$c" -d"$DURATION" --latency -s bench/chat.lua "$url" \
         | grep '^RESULT')
     # shellcheck disable=SC2086
@@ -171,11 +191,12 @@ warm() {
 U=http://127.0.0.1:$UPSTREAM_PORT
 PIDS_OF[gateway]=$GATEWAY_PID
 PIDS_OF[baseline]=${BASELINE_PID:-}
+PIDS_OF[camel]=${CAMEL_PID:-}
 PIDS_OF[nginx]="$(cat "$OUT/proxy.pid") $(pgrep -P "$(cat "$OUT/proxy.pid")" | tr '\n' ' ')"
 PIDS_OF[upstream]="$(cat "$OUT/upstream.pid") $(pgrep -P "$(cat "$OUT/upstream.pid")" | tr '\n' ' ')"
 G=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
 B=http://127.0.0.1:$BASELINE_PORT/v1/chat/completions
-declare -A TARGET_URL=([gateway]=$G [baseline]=$B)
+declare -A TARGET_URL=([gateway]=$G [baseline]=$B [camel]=http://127.0.0.1:$CAMEL_PORT/v1/chat/completions)
 # path | model | upstream URL | body the gateway sends there (roughly)
 PATHS=(
     "openai|llama|$U/openai/v1/chat/completions|$(chat meta-llama/Llama-3.3-70B-Instruct)"
@@ -191,6 +212,7 @@ for entry in "${PATHS[@]}"; do
     [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $path "* ]] || continue
     # a path that does not answer 200 is reported as failing, with its answer, and not measured
     for target in "${TARGETS[@]}"; do
+        serves "$target" "$path" || continue
         status=$(curl -s -o "$OUT/check-$target-$path.json" -w '%{http_code}' -H 'Content-Type: application/json' \
             -d "$(chat "$model")" "${TARGET_URL[$target]}")
         if [ "$status" != 200 ]; then
@@ -217,6 +239,7 @@ while [ $((SECONDS - SETTLE_START)) -lt "${JIT_SETTLE_MAX:-180}" ]; do
         IFS='|' read -r path model _ <<< "$entry"
         [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $path "* ]] || continue
         for target in "${TARGETS[@]}"; do
+            serves "$target" "$path" || continue
             [ -n "${FAILED[$target-$path]:-}" ] && continue
             MODEL=$model wrk -t2 -c16 -d4s -s bench/chat.lua "${TARGET_URL[$target]}" > /dev/null
             MODEL=$model wrk -t1 -c1 -d1s -s bench/chat.lua "${TARGET_URL[$target]}" > /dev/null
@@ -250,6 +273,7 @@ for entry in "${PATHS[@]}"; do
         # divides by an nginx measured minutes, not a quarter of an hour, apart (the machine drifts)
         wrk_run "nginx-$path-$c" "http://127.0.0.1:$PROXY_PORT${url#"$U"}" "$c" "$model" "$body"
         for target in "${TARGETS[@]}"; do
+            serves "$target" "$path" || continue
             [ -n "${FAILED[$target-$path]:-}" ] || wrk_run "$target-$path-$c" "${TARGET_URL[$target]}" "$c" "$model"
         done
     done
@@ -275,7 +299,8 @@ stream_run() {
     STREAM[$key]=$(MODEL=held node bench/streams.js "$url" "$STREAMS" "http://127.0.0.1:$HELD_PORT" "$@")
     echo "  streams $key: ${STREAM[$key]}" >&2
 }
-STREAM_TARGETS=(upstream nginx "${TARGETS[@]}")
+STREAM_TARGETS=(upstream nginx gateway)
+[ -z "$BASELINE" ] || STREAM_TARGETS+=(baseline)
 [ "${SKIP_STREAMS:-0}" = 1 ] && STREAM_TARGETS=()
 [ "${SKIP_STREAMS:-0}" = 1 ] || {
 echo "concurrency: $STREAMS streams held open" >&2
@@ -312,6 +337,10 @@ json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=
             echo "| $target | $path | $p50 | $added | $(field "$target-$path-1" 2) | $rps | $(field "$target-$path-16" 1) | $(field "$target-$path-16" 2) | $ratio | $(field "$target-$path-16" 5) | $errors |"
         done
     done
+    if [ -n "${RESULT[camel-openai-1]:-}" ]; then
+        echo
+        echo "camel: Camel's own pass-through route on the gateway's HTTP edge (bench/pass-through.camel.yaml: same jar and JVM options, vertx-http to the upstream, no JSON, auth, router or access log), the floor for any Camel route in front of this upstream."
+    fi
     [ ${#STREAM_TARGETS[@]} -gt 0 ] || exit 0
     echo
     echo "Concurrency: $STREAMS streaming requests opened at once; the upstream sends each stream's first chunk and holds it until all are live (or 60 s), then releases them. Time to first token in ms; RSS of the serving process(es) while all are held."
