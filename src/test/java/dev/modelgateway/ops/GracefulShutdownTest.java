@@ -25,7 +25,8 @@ import dev.modelgateway.support.GatewayProcess;
 
 /**
  * SIGTERM (what Kubernetes and docker stop send) during a stream: the gateway stops taking requests, the stream in
- * flight runs to its end, and only then does the process exit (issue 11, gateway.shutdown.drain-timeout).
+ * flight runs to its end, and only then does the process exit (issue 11, gateway.shutdown.drain-timeout), its
+ * access line written.
  */
 class GracefulShutdownTest {
 
@@ -47,7 +48,10 @@ class GracefulShutdownTest {
             Files.writeString(models, "model_list:\n  - model_name: llama\n    litellm_params: {model: hosted_vllm/llama, "
                     + "api_base: \"" + upstream.baseUrl() + "/v1\"}\n");
             try (GatewayProcess gateway = GatewayProcess.start(Map.of("GATEWAY_MODELS_FILE", models.toString(),
-                    "GATEWAY_QUEUE_ENABLED", "false"), Map.of("gateway.shutdown.drain-timeout", "60s"))) {
+                    "GATEWAY_QUEUE_ENABLED", "false"), Map.of("gateway.shutdown.drain-timeout", "60s",
+                    // the logging the gateway ships (the test classpath's silences the access log)
+                    "log4j2.configurationFile", Path.of("src/main/resources/log4j2.properties").toAbsolutePath()
+                            .toString()))) {
                 HttpClient client = HttpClient.newHttpClient();
                 HttpResponse<Stream<String>> response = client.send(HttpRequest.newBuilder(
                         gateway.uri("/v1/chat/completions")).header("Content-Type", "application/json")
@@ -69,6 +73,11 @@ class GracefulShutdownTest {
                 int exit = gateway.waitForExit(Duration.ofSeconds(60));
                 // a JVM ended by SIGTERM reports 128 + 15 even when its shutdown hooks finish cleanly
                 assertThat(exit).as(gateway.log()).isIn(0, 143);
+                // the drained stream's access line is written before the process exits, not left in a buffer
+                assertThat(gateway.log().lines().filter(l -> l.startsWith("{\"ts\"")))
+                        .as(gateway.log())
+                        .anySatisfy(l -> assertThat(l).contains("\"path\":\"/v1/chat/completions\"")
+                                .contains("\"status\":200"));
             }
         }
     }
