@@ -123,7 +123,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         if (!vertx.isNativeTransportEnabled()) {
             Throwable why = vertx.unavailableNativeTransportCause();
             LOG.info("HTTP over Java NIO: native epoll is not available here ({})",
-                    why == null ? "not Linux x86_64" : why.getMessage());
+                    why == null ? "not Linux on x86_64 or aarch64" : why.getMessage());
         }
         context.getRegistry().bind("vertx", vertx);
         InFlightLimit inFlight = new InFlightLimit(Integer.parseInt(prop(props, "gateway.http.max-in-flight",
