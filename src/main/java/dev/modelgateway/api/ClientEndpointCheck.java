@@ -52,7 +52,11 @@ public final class ClientEndpointCheck extends AsyncProcessorSupport {
         return false;
     }
 
-    /** Whether the body has a field named *endpoint (model_endpoint, model_metadata.endpoint): cheap, may over-match. */
+    /**
+     * Whether the body may have a field named *endpoint (model_endpoint, model_metadata.endpoint): cheap, may
+     * over-match. A key spelled with a unicode escape (a backslash, u and 0065 for the e of endpoint) is the same
+     * field to Jackson, and no other JSON escape makes a letter, so any backslash-u in the body counts too.
+     */
     static boolean namesEndpoint(Exchange exchange) {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null) {
@@ -61,6 +65,9 @@ public final class ClientEndpointCheck extends AsyncProcessorSupport {
         exchange.getMessage().setBody(body);
         outer:
         for (int i = 0; i + MARK.length <= body.length; i++) {
+            if (body[i] == '\\' && body[i + 1] == 'u') {
+                return true;
+            }
             for (int j = 0; j < MARK.length; j++) {
                 if (body[i + j] != MARK[j]) {
                     continue outer;

@@ -26,6 +26,16 @@ class SlowEndpointLookupTest {
 
     @Test
     void aSlowHostLookupHoldsNoEventLoop() throws Exception {
+        lookupHoldsNoEventLoop("model_endpoint");
+    }
+
+    /** JSON lets a client spell the key with escapes: Jackson reads the same field, so it is the same look-up. */
+    @Test
+    void aSlowHostLookupHoldsNoEventLoopWhenTheKeyIsSpelledWithEscapes() throws Exception {
+        lookupHoldsNoEventLoop("model_\\u0065ndpoint");
+    }
+
+    private static void lookupHoldsNoEventLoop(String key) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<String> lookupThread = new AtomicReference<>();
         AllowedEndpoints.Resolver slow = host -> {
@@ -49,11 +59,12 @@ class SlowEndpointLookupTest {
                     "gateway.custom-models.allowed-endpoints", "http://127.0.0.1:" + port + "/v1",
                     // one loop: a blocked loop would stall the next request for sure
                     "gateway.http.event-loops", "1"), Map.of("endpointResolver", slow))) {
+                String body = "{\"current_file\":{\"file_name\":\"a.py\",\"content_above_cursor\":"
+                        + "\"def f(\"},\"model_provider\":\"litellm\",\"model_name\":\"codestral\","
+                        + "\"model_identifier\":\"custom_openai/m\",\"" + key + "\":\"http://127.0.0.1:" + port
+                        + "/v1\"}";
                 CompletableFuture<HttpResponse<String>> named = CompletableFuture.supplyAsync(() -> gateway.post(
-                        "/v2/code/completions", "{\"current_file\":{\"file_name\":\"a.py\",\"content_above_cursor\":"
-                                + "\"def f(\"},\"model_provider\":\"litellm\",\"model_name\":\"codestral\","
-                                + "\"model_identifier\":\"custom_openai/m\",\"model_endpoint\":\"http://127.0.0.1:"
-                                + port + "/v1\"}"));
+                        "/v2/code/completions", body));
                 await().atMost(Duration.ofSeconds(20)).until(() -> lookupThread.get() != null);
 
                 // while that look-up hangs, the same (only) loop answers another request
