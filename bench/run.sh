@@ -19,8 +19,9 @@
 # side by side ("baseline" rows): a directory holding its model-gateway.jar, lib/, routes/, prompts/ and
 # application.properties (e.g. `git worktree add /tmp/b <commit> && (cd /tmp/b && mvn -q -DskipTests package &&
 # cp -r target/model-gateway.jar target/lib .)`), started from that directory on BASELINE_PORT.
-# PASS_THROUGH=1 (the default) also measures the floor on the OpenAI-compatible path ("camel" rows): the same jar, edge
-# and JVM options serving only bench/pass-through.camel.yaml, Camel's own route that forwards the body with vertx-http.
+# PASS_THROUGH=1 (the default) also measures two floors on the OpenAI-compatible path: "camel" rows, the same jar, edge
+# and JVM options serving only bench/pass-through.camel.yaml, Camel's own route that forwards the body with vertx-http;
+# "vertx" rows, a bare Vert.x proxy on the same libraries and JVM options (bench/VertxPassThrough.java), no Camel.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -44,6 +45,7 @@ BASELINE_MANAGEMENT_PORT=${BASELINE_MANAGEMENT_PORT:-18083}
 PASS_THROUGH=${PASS_THROUGH:-1}
 CAMEL_PORT=${CAMEL_PORT:-18084}
 CAMEL_MANAGEMENT_PORT=${CAMEL_MANAGEMENT_PORT:-18085}
+VERTX_PORT=${VERTX_PORT:-18086}
 mkdir -p "$OUT"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -66,7 +68,7 @@ elif JAR=target/model-gateway.jar; [ ! -f $JAR ] || [ -n "$(find src/main pom.xm
     mvn -B -ntp -q -DskipTests package >&2
 fi
 for port in $UPSTREAM_PORT $PROXY_PORT $HELD_PORT $GATEWAY_PORT $MANAGEMENT_PORT $BASELINE_PORT $BASELINE_MANAGEMENT_PORT \
-    $CAMEL_PORT $CAMEL_MANAGEMENT_PORT; do
+    $CAMEL_PORT $CAMEL_MANAGEMENT_PORT $VERTX_PORT; do
     if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
         echo "port $port on 127.0.0.1 is taken: set the *_PORT variables" >&2
         exit 1
@@ -133,11 +135,16 @@ if [ "$PASS_THROUGH" = 1 ]; then
     GATEWAY_ROUTES_DIR=$OUT/pass-through GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
         java $JAVA_OPTS $BASELINE_OPTS -jar "$JAR" > "$OUT/camel.log" 2>&1 & CAMEL_PID=$!
     PIDS+=($CAMEL_PID)
-    TARGETS=(camel "${TARGETS[@]}")
-    wait_port "$CAMEL_PORT"
+    # and the floor under Camel: a bare Vert.x proxy on the same Vert.x, Netty and JVM options (bench/VertxPassThrough.java)
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS $BASELINE_OPTS -cp "$(dirname "$JAR")/lib/*" bench/VertxPassThrough.java "$VERTX_PORT" "$UPSTREAM_PORT" \
+        > "$OUT/vertx.log" 2>&1 & VERTX_PID=$!
+    PIDS+=($VERTX_PID)
+    TARGETS=(vertx camel "${TARGETS[@]}")
+    wait_port "$CAMEL_PORT"; wait_port "$VERTX_PORT"
 fi
-# serves TARGET PATH: the pass-through forwards to the OpenAI-compatible upstream only
-serves() { [ "$1" != camel ] || [ "$2" = openai ]; }
+# serves TARGET PATH: the pass-throughs forward to the OpenAI-compatible upstream only
+serves() { case $1 in camel|vertx) [ "$2" = openai ] ;; *) true ;; esac; }
 wait_port "$UPSTREAM_PORT"; wait_port "$PROXY_PORT"; wait_port "$HELD_PORT"; wait_port "$GATEWAY_PORT"
 
 # --- wrk runs ----------------------------------------------------------------------------------------------------------
@@ -169,7 +176,7 @@ wrk_run() {
     # shellcheck disable=SC2086
     before=$(cpu_ticks ${PIDS_OF[${key%%-*}]:-})
     local jit_before=0
-    case ${key%%-*} in gateway|baseline|camel) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
+    case ${key%%-*} in gateway|baseline|camel|vertx) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
     line=$(MODEL=$model UPSTREAM_BODY=$body wrk -t1 -c"$c" -d"$DURATION" --latency -s bench/chat.lua "$url" \
         | grep '^RESULT')
     # shellcheck disable=SC2086
@@ -192,11 +199,13 @@ U=http://127.0.0.1:$UPSTREAM_PORT
 PIDS_OF[gateway]=$GATEWAY_PID
 PIDS_OF[baseline]=${BASELINE_PID:-}
 PIDS_OF[camel]=${CAMEL_PID:-}
+PIDS_OF[vertx]=${VERTX_PID:-}
 PIDS_OF[nginx]="$(cat "$OUT/proxy.pid") $(pgrep -P "$(cat "$OUT/proxy.pid")" | tr '\n' ' ')"
 PIDS_OF[upstream]="$(cat "$OUT/upstream.pid") $(pgrep -P "$(cat "$OUT/upstream.pid")" | tr '\n' ' ')"
 G=http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions
 B=http://127.0.0.1:$BASELINE_PORT/v1/chat/completions
-declare -A TARGET_URL=([gateway]=$G [baseline]=$B [camel]=http://127.0.0.1:$CAMEL_PORT/v1/chat/completions)
+declare -A TARGET_URL=([gateway]=$G [baseline]=$B [camel]=http://127.0.0.1:$CAMEL_PORT/v1/chat/completions
+    [vertx]=http://127.0.0.1:$VERTX_PORT/v1/chat/completions)
 # path | model | upstream URL | body the gateway sends there (roughly)
 PATHS=(
     "openai|llama|$U/openai/v1/chat/completions|$(chat meta-llama/Llama-3.3-70B-Instruct)"
@@ -339,7 +348,7 @@ json() { echo "${STREAM[$1]}" | node -e "let s='';process.stdin.on('data',d=>s+=
     done
     if [ -n "${RESULT[camel-openai-1]:-}" ]; then
         echo
-        echo "camel: Camel's own pass-through route on the gateway's HTTP edge (bench/pass-through.camel.yaml: same jar and JVM options, vertx-http to the upstream, no JSON, auth, router or access log), the floor for any Camel route in front of this upstream."
+        echo "camel: Camel's own pass-through route on the gateway's HTTP edge (bench/pass-through.camel.yaml: same jar and JVM options, vertx-http to the upstream, no JSON, auth, router or access log), the floor for any Camel route in front of this upstream. vertx: a bare Vert.x proxy on the same Vert.x, Netty and JVM options (bench/VertxPassThrough.java), the floor under Camel."
     fi
     [ ${#STREAM_TARGETS[@]} -gt 0 ] || exit 0
     echo
