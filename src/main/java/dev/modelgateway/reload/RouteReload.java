@@ -360,7 +360,43 @@ final class RouteReload implements LiveReload.Group {
         } else if (consumer instanceof SuspendableService s && consumer instanceof Suspendable) {
             // e.g. a JMS listener: no new messages; those being processed finish
             s.suspend();
+            if (consumer instanceof org.apache.camel.component.jms.JmsConsumer jms) {
+                closeIdleConsumers(routeId, jms);
+            }
         }
+    }
+
+    /**
+     * A suspended JMS listener keeps its idle consumers open, each waiting to be resumed. With no prefetch (the
+     * gateway's consumer window is 0), a message the broker hands one just as its receive gives up stays in that
+     * consumer's buffer until it closes: at the old route's retirement, after its slowest request. Shutting the
+     * listener down closes the idle consumers at once (such a message goes back to the queue, to the new route) and
+     * lets the busy ones finish their requests; it waits for those, so it runs on a thread of its own. A consumer whose
+     * receive was under way at the suspension may still take one message: it answers it on the old route.
+     */
+    private void closeIdleConsumers(String routeId, org.apache.camel.component.jms.JmsConsumer jms) {
+        org.springframework.jms.listener.AbstractMessageListenerContainer listener;
+        try {
+            listener = jms.getListenerContainer();
+        } catch (Exception e) {
+            LOG.debug("route {}: no JMS listener to shut down: {}", routeId, describe(e));
+            return;
+        }
+        if (listener == null) {
+            return;
+        }
+        Thread closing = new Thread(() -> {
+            try {
+                // else a shutdown interrupts a consumer still busy after one receive timeout: its request would fail
+                // and be redelivered, although it may finish on the old route
+                listener.setAcceptMessagesWhileStopping(true);
+                listener.shutdown();
+            } catch (RuntimeException e) {
+                LOG.debug("route {}: its JMS listener did not shut down: {}", routeId, describe(e));
+            }
+        }, context.getExecutorServiceManager().resolveThreadName("gateway-retire " + routeId));
+        closing.setDaemon(true);
+        closing.start();
     }
 
     /** The gateway's HTTP consumer of a platform-http route (Camel wraps it in its own), or null. */
