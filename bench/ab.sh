@@ -64,9 +64,7 @@ start() { # name dir port opts java
     local jar=target/model-gateway.jar
     [ -f "$2/$jar" ] || jar=model-gateway.jar
     # shellcheck disable=SC2086
-    (cd "$2" && CAMEL_SERVER_PORT=$3 GATEWAY_MANAGEMENT_PORT=$(($3 + 1)) GATEWAY_MODELS_FILE=$OUT/models.yaml \
-        GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false GATEWAY_RELOAD_ENABLED=false \
-        exec "$5" $4 -jar $jar) > "$OUT/$1.log" 2>&1 &
+    (cd "$2" && GATEWAY_RELOAD_ENABLED=false start_gateway "$3" $(($3 + 1)) "$5" $4 -jar $jar) > "$OUT/$1.log" 2>&1 &
     PIDS+=($!)
     eval "${1}_PID=$!"
 }

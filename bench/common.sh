@@ -10,3 +10,13 @@ wait_port() {
     echo "nothing listens on $1 after 30 s" >&2
     return 1
 }
+
+# start_gateway PORT MANAGEMENT_PORT JAVA_COMMAND...: becomes (exec) a gateway serving PORT against the bench's
+# catalogue ($OUT/models.yaml), emulator and queue off. Run it in the background from the directory it is to start in,
+# with its output redirected: as it execs, $! is the JVM itself, whose CPU time the bench reads from /proc.
+start_gateway() {
+    local port=$1 management=$2
+    shift 2
+    CAMEL_SERVER_PORT=$port GATEWAY_MANAGEMENT_PORT=$management GATEWAY_MODELS_FILE=$OUT/models.yaml \
+        GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false exec "$@"
+}

@@ -112,16 +112,14 @@ fi
 BASELINE_OPTS=""
 if [ "${PROFILE:-0}" = perf ]; then BASELINE_OPTS="-XX:+PreserveFramePointer"; fi
 # shellcheck disable=SC2086
-CAMEL_SERVER_PORT=$GATEWAY_PORT GATEWAY_MANAGEMENT_PORT=$MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
-GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
-    java $JAVA_OPTS $GATEWAY_JFR -jar "$JAR" > "$OUT/gateway.log" 2>&1 & GATEWAY_PID=$!
+start_gateway "$GATEWAY_PORT" "$MANAGEMENT_PORT" java $JAVA_OPTS $GATEWAY_JFR -jar "$JAR" > "$OUT/gateway.log" 2>&1 &
+GATEWAY_PID=$!
 PIDS+=($GATEWAY_PID)
 TARGETS=(gateway)
 if [ -n "$BASELINE" ]; then
     # shellcheck disable=SC2086
-    (cd "$BASELINE" && CAMEL_SERVER_PORT=$BASELINE_PORT GATEWAY_MANAGEMENT_PORT=$BASELINE_MANAGEMENT_PORT \
-        GATEWAY_MODELS_FILE=$OUT/models.yaml GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
-        exec java $BASELINE_JAVA_OPTS $BASELINE_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
+    (cd "$BASELINE" && start_gateway "$BASELINE_PORT" "$BASELINE_MANAGEMENT_PORT" \
+        java $BASELINE_JAVA_OPTS $BASELINE_OPTS -jar model-gateway.jar) > "$OUT/baseline.log" 2>&1 & PIDS+=($!)
     BASELINE_PID=$!
     TARGETS=(baseline gateway)
     wait_port "$BASELINE_PORT"
@@ -131,9 +129,9 @@ if [ "$PASS_THROUGH" = 1 ]; then
     mkdir -p "$OUT/pass-through"
     fill bench/pass-through.camel.yaml "$OUT/pass-through/pass-through.camel.yaml"
     # shellcheck disable=SC2086
-    CAMEL_SERVER_PORT=$CAMEL_PORT GATEWAY_MANAGEMENT_PORT=$CAMEL_MANAGEMENT_PORT GATEWAY_MODELS_FILE=$OUT/models.yaml \
-    GATEWAY_ROUTES_DIR=$OUT/pass-through GATEWAY_EMULATOR_ENABLED=false GATEWAY_QUEUE_ENABLED=false \
-        java $JAVA_OPTS $BASELINE_OPTS -jar "$JAR" > "$OUT/camel.log" 2>&1 & CAMEL_PID=$!
+    GATEWAY_ROUTES_DIR=$OUT/pass-through start_gateway "$CAMEL_PORT" "$CAMEL_MANAGEMENT_PORT" \
+        java $JAVA_OPTS $BASELINE_OPTS -jar "$JAR" > "$OUT/camel.log" 2>&1 &
+    CAMEL_PID=$!
     PIDS+=($CAMEL_PID)
     # and the floor under Camel: a bare Vert.x proxy on the same Vert.x, Netty and JVM options (bench/VertxPassThrough.java)
     # shellcheck disable=SC2086
@@ -176,7 +174,7 @@ wrk_run() {
     # shellcheck disable=SC2086
     before=$(cpu_ticks ${PIDS_OF[${key%%-*}]:-})
     local jit_before=0
-    case ${key%%-*} in gateway|baseline|camel|vertx) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
+    case ${key%%-*} in upstream|nginx) ;; *) jit_before=$(jit_ticks "${PIDS_OF[${key%%-*}]}") ;; esac
     line=$(MODEL=$model UPSTREAM_BODY=$body wrk -t1 -c"$c" -d"$DURATION" --latency -s bench/chat.lua "$url" \
         | grep '^RESULT')
     # shellcheck disable=SC2086
